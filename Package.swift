@@ -1,0 +1,75 @@
+// swift-tools-version: 6.1
+// AsymCache: a lossless, computation-latency-aware KV-cache inference engine.
+// Dependencies point downward only; see docs/ARCHITECTURE.md for one paragraph per target.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "AsymCache",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "AsymCache", targets: ["AsymEngine"]),
+        .executable(name: "asymcache", targets: ["asymcache"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Vocabulary shared by every layer: ids, batch plans, sampling parameters. stdlib only.
+        .target(name: "AsymCore", swiftSettings: strict),
+        // Cost model: profile files (P, C, ms) and a fitted pass-time predictor.
+        .target(name: "AsymCost", dependencies: ["AsymCore"], resources: [.copy("Profiles")], swiftSettings: strict),
+        // KV cache manager: block ids, ref counts, chained hashes, eviction policies. No KV bytes.
+        .target(
+            name: "AsymKV",
+            dependencies: [
+                "AsymCore", "AsymCost",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict),
+        // Byte-level BPE tokenizer from tokenizer.json, streaming detokenizer, chat templates.
+        .target(name: "AsymTokenizer", swiftSettings: strict),
+        // Numeric kernels on raw pointers, each with a naive twin. Knows no engine types.
+        .target(name: "CPUKernels", swiftSettings: strict),
+        // Hugging Face checkpoints (config, safetensors) and one forward file per architecture.
+        .target(name: "AsymModel", dependencies: ["AsymCore", "CPUKernels"], swiftSettings: strict),
+        // The embedded default model (kjv-llama-12m), shipped as a resource.
+        .target(name: "AsymDefaultModel", resources: [.copy("kjv-llama-12m")], swiftSettings: strict),
+        // Scheduler: turns cache lookups into multi-segment passes under a token budget.
+        .target(
+            name: "AsymScheduler",
+            dependencies: ["AsymCore", "AsymKV", "AsymCost", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: strict),
+        // The engine: compute thread, request streams, sampler.
+        .target(
+            name: "AsymEngine",
+            dependencies: ["AsymCore", "AsymKV", "AsymCost", "AsymScheduler", "AsymModel", "AsymTokenizer", "AsymDefaultModel"],
+            swiftSettings: strict),
+        // Workloads, trace replay, metrics and reports.
+        .target(name: "AsymBench", dependencies: ["AsymEngine"], swiftSettings: strict),
+        // The command-line interface only; no logic.
+        .executableTarget(
+            name: "asymcache",
+            dependencies: ["AsymBench", "AsymEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+
+        .testTarget(
+            name: "AsymKVTests",
+            dependencies: ["AsymKV", "AsymCost", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AsymTokenizerTests", dependencies: ["AsymTokenizer", "AsymDefaultModel"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "CPUKernelsTests", dependencies: ["CPUKernels"], swiftSettings: strict),
+        .testTarget(
+            name: "AsymModelTests", dependencies: ["AsymModel", "AsymDefaultModel", "AsymTokenizer"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+    ]
+)
