@@ -52,8 +52,10 @@ let package = Package(
             name: "AsymEngine",
             dependencies: ["AsymCore", "AsymKV", "AsymCost", "AsymScheduler", "AsymModel", "AsymTokenizer", "AsymDefaultModel"],
             swiftSettings: strict),
-        // Workloads, trace replay, metrics and reports.
-        .target(name: "AsymBench", dependencies: ["AsymEngine"], swiftSettings: strict),
+        // Traces (Mooncake, Azure) and replay of a trace through the cache manager alone.
+        .target(name: "AsymTraces", dependencies: ["AsymCore", "AsymKV", "AsymCost"], swiftSettings: strict),
+        // Workloads, side-by-side runs, metrics and reports.
+        .target(name: "AsymBench", dependencies: ["AsymEngine", "AsymTraces"], swiftSettings: strict),
         // The command-line interface only; no logic.
         .executableTarget(
             name: "asymcache",
@@ -62,7 +64,7 @@ let package = Package(
 
         .testTarget(
             name: "AsymKVTests",
-            dependencies: ["AsymKV", "AsymCost", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["AsymKV", "AsymCost", "AsymTraces", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict),
         .testTarget(
             name: "AsymTokenizerTests", dependencies: ["AsymTokenizer", "AsymDefaultModel"],

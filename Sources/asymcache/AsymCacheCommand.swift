@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `asymcache` command line. Each subcommand lives in its own file and only parses
+/// arguments and calls into the library targets.
+@main
+struct AsymCacheCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "asymcache",
+        abstract: "A lossless, computation-latency-aware KV-cache LLM inference engine.",
+        subcommands: []
+    )
+}
