@@ -1,0 +1,116 @@
+// The Llama family forward pass (LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM), after
+// Hugging Face transformers' modeling_llama.py / modeling_qwen2.py, over a paged KV arena and a
+// multi-segment batch plan.
+import AsymCore
+import CPUKernels
+
+/// A Llama-family decoder: embeddings → layers of (RMSNorm → attention → residual, RMSNorm → SwiGLU →
+/// residual) → RMSNorm → lm_head. Qwen2 adds q/k/v biases; Mistral may bound attention by a window.
+///
+/// `forward` computes every query token of a batch at once. Each token gets RoPE at its absolute
+/// position, its K/V row is written into its slot, and it attends through its sequence's block table
+/// to every position ≤ its own. Every kernel has a fixed reduction order per output element, so a
+/// position's logits are bit-identical however the plan chunks, splits or batches it.
+public final class LlamaModel: @unchecked Sendable {
+    public let config: ModelConfig
+    public let weights: LlamaWeights
+
+    /// (headDim / 2) RoPE inverse frequencies, owned for the kernels.
+    private let ropeFrequencies: UnsafeMutablePointer<Float>
+
+    public init(config: ModelConfig, weights: LlamaWeights) {
+        self.config = config
+        self.weights = weights
+        ropeFrequencies = .allocate(capacity: config.rope.inverseFrequencies.count)
+        ropeFrequencies.initialize(from: config.rope.inverseFrequencies, count: config.rope.inverseFrequencies.count)
+    }
+
+    deinit { ropeFrequencies.deallocate() }
+
+    /// Activation buffers, reused across passes. `forward` is not reentrant.
+    private let buffers = (0 ..< 8).map { _ in ScratchBuffer() }
+
+    /// Runs one pass. Returns, per sequence of `plan`, the logits of its `logitPositions`.
+    public func forward(_ plan: BatchPlan, arena: KVArena) throws -> [SequenceLogits] {
+        let rows = try PassRows(plan: plan, config: config, arena: arena)
+        defer { rows.deallocate() }
+        let c = config
+        let t = rows.count
+        let hidden = c.hiddenSize, qw = c.queryWidth, kw = c.kvWidth, inter = c.intermediateSize
+        let x = buffers[0].reserve(t * hidden)           // (T, hidden) residual stream
+        let h = buffers[1].reserve(t * hidden)           // (T, hidden) normed input / projection output
+        let q = buffers[2].reserve(t * qw)               // (T, heads * headDim)
+        let k = buffers[3].reserve(t * kw)               // (T, kvHeads * headDim)
+        let v = buffers[4].reserve(t * kw)               // (T, kvHeads * headDim)
+        let attention = buffers[5].reserve(t * qw)       // (T, heads * headDim)
+        let gate = buffers[6].reserve(t * inter)         // (T, intermediate)
+        let up = buffers[7].reserve(t * inter)           // (T, intermediate)
+        let scale = 1 / Float(c.headDim).squareRoot()
+        let positions = rows.positions
+        let frequencies = UnsafeBufferPointer(start: ropeFrequencies, count: c.headDim / 2)
+
+        rows.tokens.withUnsafeBufferPointer { ids in
+            Kernels.gatherRows(out: x, table: weights.embedding, ids: ids.baseAddress!, count: t)
+        }
+        for (layerIndex, layer) in weights.layers.enumerated() {
+            let keyCache = arena.keys(layer: layerIndex), valueCache = arena.values(layer: layerIndex)
+            // Attention block.
+            Kernels.rmsNorm(out: h, input: x, weight: layer.inputNorm.pointer, rowCount: t, width: hidden, epsilon: c.rmsNormEpsilon)
+            Kernels.matmul(out: q, input: h, weight: layer.query, bias: layer.queryBias?.pointer, rowCount: t)
+            Kernels.matmul(out: k, input: h, weight: layer.key, bias: layer.keyBias?.pointer, rowCount: t)
+            Kernels.matmul(out: v, input: h, weight: layer.value, bias: layer.valueBias?.pointer, rowCount: t)
+            Kernels.rope(q, positions: positions.baseAddress!, rowCount: t, headCount: c.headCount,
+                         headDim: c.headDim, inverseFrequencies: frequencies.baseAddress!)
+            Kernels.rope(k, positions: positions.baseAddress!, rowCount: t, headCount: c.kvHeadCount,
+                         headDim: c.headDim, inverseFrequencies: frequencies.baseAddress!)
+            for r in 0 ..< t {  // Write each new K/V row into its slot.
+                (keyCache + rows.slots[r] * kw).update(from: k + r * kw, count: kw)
+                (valueCache + rows.slots[r] * kw).update(from: v + r * kw, count: kw)
+            }
+            for (s, range) in rows.sequenceRows.enumerated() where !range.isEmpty {
+                let first = range.lowerBound
+                rows.blockTables[s].withUnsafeBufferPointer { table in
+                    Kernels.pagedAttention(
+                        out: attention + first * qw, queries: q + first * qw, positions: positions.baseAddress! + first,
+                        queryCount: range.count, keyCache: keyCache, valueCache: valueCache,
+                        blockTable: table.baseAddress!, blockSize: arena.blockSize, headCount: c.headCount,
+                        kvHeadCount: c.kvHeadCount, headDim: c.headDim, scale: scale, slidingWindow: c.slidingWindow)
+                }
+            }
+            Kernels.matmul(out: h, input: attention, weight: layer.output, bias: nil, rowCount: t)
+            Kernels.addInPlace(x, h, count: t * hidden)
+            // MLP block: down(silu(gate(x)) * up(x)).
+            Kernels.rmsNorm(out: h, input: x, weight: layer.postAttentionNorm.pointer, rowCount: t, width: hidden, epsilon: c.rmsNormEpsilon)
+            Kernels.matmul(out: gate, input: h, weight: layer.gate, bias: nil, rowCount: t)
+            Kernels.matmul(out: up, input: h, weight: layer.up, bias: nil, rowCount: t)
+            Kernels.siluMul(out: gate, gate: gate, up: up, count: t * inter)
+            Kernels.matmul(out: h, input: gate, weight: layer.down, bias: nil, rowCount: t)
+            Kernels.addInPlace(x, h, count: t * hidden)
+        }
+        return logits(x: x, rows: rows)
+    }
+
+    /// Final norm and lm_head, only for the rows whose logits were asked for.
+    private func logits(x: UnsafeMutablePointer<Float>, rows: PassRows) -> [SequenceLogits] {
+        let hidden = config.hiddenSize, vocab = config.vocabularySize
+        let n = rows.logitRows.count
+        let selected = buffers[1].reserve(n * hidden)    // (n, hidden)
+        for (i, r) in rows.logitRows.enumerated() {
+            (selected + i * hidden).update(from: x + r * hidden, count: hidden)
+        }
+        Kernels.rmsNorm(out: selected, input: selected, weight: weights.finalNorm.pointer, rowCount: n, width: hidden,
+                        epsilon: config.rmsNormEpsilon)
+        var out = [Float](repeating: 0, count: n * vocab) // (n, vocab)
+        if n > 0 {
+            Kernels.matmul(out: &out, input: selected, weight: weights.lmHead, bias: nil, rowCount: n)
+        }
+        var result: [SequenceLogits] = []
+        var next = 0
+        for positions in rows.logitPositions {
+            let values = Array(out[next * vocab ..< (next + positions.count) * vocab])
+            result.append(SequenceLogits(positions: positions, values: values, vocabularySize: vocab))
+            next += positions.count
+        }
+        return result
+    }
+}

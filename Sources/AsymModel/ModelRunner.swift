@@ -1,0 +1,46 @@
+import AsymCore
+import Foundation
+
+/// A loaded model plus its KV arena: the real `ModelExecutor`.
+public final class ModelRunner: ModelExecutor, @unchecked Sendable {
+    public let model: LlamaModel
+    public let arena: KVArena
+    public let generationConfig: GenerationConfig
+    /// Where the model came from: a directory path or a builtin name.
+    public let source: String
+
+    public init(model: LlamaModel, generationConfig: GenerationConfig = GenerationConfig(), source: String,
+                blockCount: Int, blockSize: Int = 16) {
+        self.model = model
+        self.generationConfig = generationConfig
+        self.source = source
+        arena = KVArena(layerCount: model.config.layerCount, blockCount: blockCount, blockSize: blockSize,
+                        slotWidth: model.config.kvWidth)
+    }
+
+    /// Loads a Hugging Face model directory (config.json, generation_config.json, safetensors).
+    public convenience init(directory: URL, blockCount: Int, blockSize: Int = 16) throws {
+        let config = try ModelConfig.load(directory: directory)
+        let store = try WeightStore(directory: directory)
+        let weights = try LlamaWeights.load(from: store, config: config)
+        self.init(model: LlamaModel(config: config, weights: weights),
+                  generationConfig: try GenerationConfig.load(directory: directory),
+                  source: directory.path, blockCount: blockCount, blockSize: blockSize)
+    }
+
+    public var config: ModelConfig { model.config }
+    public var vocabularySize: Int { model.config.vocabularySize }
+    public var blockSize: Int { arena.blockSize }
+    public var blockCount: Int { arena.blockCount }
+    /// KV bytes one token occupies (all layers, keys and values).
+    public var kvBytesPerToken: Int { 2 * model.config.layerCount * model.config.kvWidth * MemoryLayout<Float>.size }
+
+    public func execute(_ plan: BatchPlan) throws -> [SequenceLogits] {
+        try model.forward(plan, arena: arena)
+    }
+
+    /// End-of-sequence ids: generation_config.json's, else config.json's.
+    public var eosTokenIDs: [Int32] {
+        generationConfig.eosTokenIDs.isEmpty ? model.config.eosTokenIDs : generationConfig.eosTokenIDs
+    }
+}
