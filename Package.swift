@@ -55,11 +55,11 @@ let package = Package(
         // Traces (Mooncake, Azure) and replay of a trace through the cache manager alone.
         .target(name: "AsymTraces", dependencies: ["AsymCore", "AsymKV", "AsymCost"], swiftSettings: strict),
         // Workloads, side-by-side runs, metrics and reports.
-        .target(name: "AsymBench", dependencies: ["AsymEngine", "AsymTraces"], swiftSettings: strict),
+        .target(name: "AsymBench", dependencies: ["AsymEngine", "AsymTraces", "AsymModel", "CPUKernels"], swiftSettings: strict),
         // The command-line interface only; no logic.
         .executableTarget(
             name: "asymcache",
-            dependencies: ["AsymBench", "AsymEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["AsymBench", "AsymEngine", "AsymModel", "AsymDefaultModel", "CPUKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
         .testTarget(
@@ -70,8 +70,16 @@ let package = Package(
             name: "AsymTokenizerTests", dependencies: ["AsymTokenizer", "AsymDefaultModel"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "CPUKernelsTests", dependencies: ["CPUKernels"], swiftSettings: strict),
+        // Fixtures shared by test targets (tiny-llama).
+        .target(name: "AsymTestSupport", path: "Tests/AsymTestSupport", resources: [.copy("tiny-llama")],
+                swiftSettings: strict),
         .testTarget(
-            name: "AsymModelTests", dependencies: ["AsymModel", "AsymDefaultModel", "AsymTokenizer"],
-            resources: [.copy("Fixtures")], swiftSettings: strict),
+            name: "AsymModelTests", dependencies: ["AsymModel", "AsymDefaultModel", "AsymTokenizer", "AsymTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AsymEngineTests",
+            dependencies: ["AsymEngine", "AsymScheduler", "AsymKV", "AsymCost", "AsymModel", "AsymTokenizer",
+                           "AsymTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict),
     ]
 )

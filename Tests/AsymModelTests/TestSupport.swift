@@ -1,15 +1,12 @@
 import AsymCore
 import AsymDefaultModel
+import AsymTestSupport
 import Foundation
 @testable import AsymModel
 
 enum Fixtures {
-    static var tinyLlama: URL {
-        Bundle.module.resourceURL!.appendingPathComponent("Fixtures/tiny-llama/model", isDirectory: true)
-    }
-    static var tinyLlamaGolden: URL {
-        Bundle.module.resourceURL!.appendingPathComponent("Fixtures/tiny-llama/golden.json")
-    }
+    static var tinyLlama: URL { TestFixtures.tinyLlama }
+    static var tinyLlamaGolden: URL { TestFixtures.tinyLlamaGolden }
     static func json(_ url: URL) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
     }

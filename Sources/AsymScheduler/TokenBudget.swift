@@ -1,0 +1,48 @@
+import AsymCost
+
+/// How much prefill work one iteration may take.
+public enum TokenBudget: Sendable, Equatable, CustomStringConvertible {
+    /// At most this many query tokens per pass, decodes included: vLLM's and Sarathi-Serve's
+    /// `max_num_batched_tokens`.
+    case fixed(Int)
+    /// A time budget per pass from the cost model: the largest prefill that keeps the predicted
+    /// pass time within `targetMs` with the running decodes. nil: derived from the profile (see
+    /// `TokenBudget.defaultTargetMs`).
+    case adaptive(targetMs: Double?)
+
+    public var description: String {
+        switch self {
+        case .fixed(let n): "fixed:\(n)"
+        case .adaptive(let t): t.map { "adaptive:\($0)ms" } ?? "adaptive"
+        }
+    }
+
+    /// Parses `fixed:N`, `adaptive` or `adaptive:MS`.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        switch parts.first {
+        case "fixed": guard parts.count == 2, let n = Int(parts[1]), n > 0 else { return nil }; self = .fixed(n)
+        case "adaptive":
+            if parts.count == 1 { self = .adaptive(targetMs: nil) } else {
+                guard let t = Double(parts[1]), t > 0 else { return nil }
+                self = .adaptive(targetMs: t)
+            }
+        default: return nil
+        }
+    }
+
+    /// The chunk length from which the per-pass constant costs at most 10% of a pass at P = 0:
+    /// the start of the hardware's efficient regime, by the cost model. Between 16 and 8192.
+    public static func efficientChunk(_ model: CostModel) -> Int {
+        var c = 16
+        while c < 8192 && model.coefficients.constant > 0.1 * model.passTime(segments: [0 ..< c]) { c *= 2 }
+        return c
+    }
+
+    /// Default time budget per pass: a pass holding one efficient chunk at P = 0. With decodes
+    /// running, prefill gets what is left of it, so decode latency stays near this target; deep
+    /// chunks (large P) get fewer tokens, because each costs more.
+    public static func defaultTargetMs(_ model: CostModel) -> Double {
+        model.passTime(segments: [0 ..< efficientChunk(model)])
+    }
+}
