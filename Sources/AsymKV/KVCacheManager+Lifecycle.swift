@@ -70,9 +70,8 @@ extension KVCacheManager {
         indexed[i] = true
         hashOf[i] = hash.rawValue
         blockIndexOf[i] = Int32(blockIndex)
-        let remembered = history.take(hash)
-        useCount[i] = Int32((remembered?.useCount ?? 0) + 1)
-        originOf[i] = remembered?.origin ?? origin
+        useCount[i] = Int32(frequency.increment(hash))
+        originOf[i] = origin
         tokenStore.withUnsafeMutableBufferPointer { store in
             for j in 0..<blockSize { store[i * blockSize + j] = tokens[tokens.startIndex + j] }
         }
@@ -113,7 +112,6 @@ extension KVCacheManager {
         if indexed[i] {
             let h = BlockHash(hashOf[i])
             index.remove(h, ifMappedTo: BlockID(i))
-            history.remember(h, .init(useCount: Int(useCount[i]), origin: originOf[i]))
             if counted {
                 stats.evictions += 1
                 stats.evictedRebuildMs += costModel.segmentTime(

@@ -34,7 +34,8 @@ public final class KVCacheManager {
     var freeBlocks: [Int32]
     /// Cached blocks kept by a `pinUntil` hint, keyed by that time.
     var pinned: IndexedMinHeap
-    var history: EvictionHistory
+    /// Use counts by hash, remembered across evictions.
+    var frequency: FrequencySketch
     var requests: [RequestID: RequestState] = [:]
     /// Bumped whenever residency changes, so a stale `CacheLookup` is detected.
     var generation: UInt64 = 0
@@ -78,7 +79,7 @@ public final class KVCacheManager {
         index = BlockHashIndex(maxCount: blockCount)
         freeBlocks = (0..<Int32(blockCount)).reversed()
         pinned = IndexedMinHeap(capacity: blockCount)
-        history = EvictionHistory(capacity: policy.reusesBlocks ? 4 * blockCount : 0)
+        frequency = FrequencySketch(width: policy.reusesBlocks ? min(16 * blockCount, 1 << 22) : 16)
         #if DEBUG
             checksEveryMutation = blockCount <= 4096
         #else
@@ -153,7 +154,7 @@ public final class KVCacheManager {
 
         let first = lookup.hashes.first
         let origin: BlockOrigin =
-            (lookup.hits.first ?? nil) != nil || (first.map { history.contains($0) } ?? false) ? .continuation : .fresh
+            (lookup.hits.first ?? nil) != nil || (first.map { frequency.estimate($0) > 0 } ?? false) ? .continuation : .fresh
         for b in hitBlocks { pinHit(b, now: now) }
         var table = [BlockID]()
         table.reserveCapacity(tableCount)
@@ -179,7 +180,7 @@ public final class KVCacheManager {
             pinned.remove(i)
         }
         refCount[i] += 1
-        useCount[i] += 1
+        useCount[i] = Int32(frequency.increment(BlockHash(hashOf[i])))
         policy.recordUse(facts(b), now: now)
     }
 
