@@ -1,0 +1,92 @@
+/// Predicts forward-pass times (milliseconds) from the shape of the pass.
+///
+/// Form: a pass costs `constant` once, and every query segment at prefix length P with chunk
+/// length C adds `perPrefix·P + perToken·C + perAttended·(2PC + C²)`. A decode token is a
+/// segment with C = 1 at P = its context length. `2PC + C²` is twice the attended key count,
+/// so the attention term does not depend on how a run of positions is chunked; `perPrefix·P`
+/// is the price of starting a segment deep in a context, which is why one long hole is cheaper
+/// than the same tokens in many short ones.
+public struct CostModel: Equatable, Sendable {
+    public struct Coefficients: Equatable, Sendable {
+        public var constant: Double
+        public var perPrefix: Double
+        public var perToken: Double
+        public var perAttended: Double
+        public init(constant: Double, perPrefix: Double, perToken: Double, perAttended: Double) {
+            self.constant = constant
+            self.perPrefix = perPrefix
+            self.perToken = perToken
+            self.perAttended = perAttended
+        }
+    }
+
+    public var coefficients: Coefficients
+
+    public init(coefficients: Coefficients) { self.coefficients = coefficients }
+
+    /// Fits the coefficients to every row of `profile`, minimizing relative squared error.
+    public init(fitting profile: CostProfile) throws {
+        let rows = Self.fitRows(profile)
+        guard rows.count >= 4 else { throw CostModelError.notEnoughRows(rows.count) }
+        guard
+            let beta = LeastSquares.solve(
+                rows: rows.map(\.features), targets: rows.map(\.ms), weights: rows.map { 1 / max($0.ms, 1e-9) })
+        else { throw CostModelError.singularFit }
+        coefficients = Coefficients(constant: beta[0], perPrefix: beta[1], perToken: beta[2], perAttended: beta[3])
+    }
+
+    /// The H100 Llama-3-8B model fitted from the shipped profile.
+    public static func h100Llama3_8B() throws -> CostModel { try CostModel(fitting: CostProfile.h100Llama3_8B()) }
+
+    /// Marginal time of one segment inside a pass (no per-pass constant), in ms.
+    @inlinable public func segmentTime(prefixLength p: Int, chunkLength c: Int) -> Double {
+        guard c > 0 else { return 0 }
+        let (pd, cd) = (Double(p), Double(c))
+        return coefficients.perPrefix * pd + coefficients.perToken * cd + coefficients.perAttended * (2 * pd * cd + cd * cd)
+    }
+
+    /// Time of one pass made of prefill segments (absolute position ranges) plus decode tokens
+    /// at the given context lengths, in ms. An empty pass costs 0.
+    public func passTime(segments: [Range<Int>], decodeContexts: [Int] = []) -> Double {
+        if segments.allSatisfy(\.isEmpty) && decodeContexts.isEmpty { return 0 }
+        var t = coefficients.constant
+        for s in segments { t += segmentTime(prefixLength: s.lowerBound, chunkLength: s.count) }
+        for p in decodeContexts { t += segmentTime(prefixLength: p, chunkLength: 1) }
+        return t
+    }
+
+    /// Marginal time of rebuilding the given holes (and/or a suffix) inside passes that run
+    /// anyway: the sum of their segment times, without the per-pass constant. In ms.
+    public func rebuildTime(_ ranges: [Range<Int>]) -> Double {
+        ranges.reduce(0) { $0 + segmentTime(prefixLength: $1.lowerBound, chunkLength: $1.count) }
+    }
+
+    /// |predicted − measured| / measured for each row of `profile` (prefill rows, then decode rows).
+    public func relativeErrors(on profile: CostProfile) -> [Double] {
+        Self.fitRows(profile).map { row in
+            let predicted = zip(row.features, [
+                coefficients.constant, coefficients.perPrefix, coefficients.perToken, coefficients.perAttended,
+            ]).reduce(0) { $0 + $1.0 * $1.1 }
+            return abs(predicted - row.ms) / row.ms
+        }
+    }
+
+    /// Mean of `relativeErrors(on:)`.
+    public func meanRelativeError(on profile: CostProfile) -> Double {
+        let e = relativeErrors(on: profile)
+        return e.isEmpty ? 0 : e.reduce(0, +) / Double(e.count)
+    }
+
+    /// Features (1, ΣP, ΣC, Σ(2PC + C²)) of each profile row, with its measured time.
+    static func fitRows(_ profile: CostProfile) -> [(features: [Double], ms: Double)] {
+        let prefill = profile.prefill.map { r -> ([Double], Double) in
+            let (p, c) = (Double(r.P), Double(r.C))
+            return ([1, p, c, 2 * p * c + c * c], r.ms)
+        }
+        let decode = profile.decode.map { r -> ([Double], Double) in
+            let (p, b) = (Double(r.P), Double(r.B))
+            return ([1, b * p, b, b * (2 * p + 1)], r.ms)
+        }
+        return (prefill + decode).map { (features: $0.0, ms: $0.1) }
+    }
+}

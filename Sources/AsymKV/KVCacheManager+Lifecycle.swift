@@ -1,0 +1,136 @@
+import AsymCore
+import AsymCost
+
+extension KVCacheManager {
+    /// Extends a running request by `newTokens` (decode), allocating blocks as its table needs.
+    /// Fails with `outOfBlocks` and no side effect when the pool cannot grow it.
+    /// Returns the blocks appended to the table (often none).
+    @discardableResult
+    public func appendTokens(_ newTokens: [TokenID], to request: RequestID, now: Double) throws -> [BlockID] {
+        guard var state = requests[request] else { throw KVCacheError.unknownRequest(request) }
+        expirePins(now: now)
+        let tableCount = (state.tokens.count + newTokens.count + blockSize - 1) / blockSize
+        let needed = tableCount - state.blockTable.count
+        if needed > freeBlockCount + evictableBlockCount {
+            throw KVCacheError.outOfBlocks(needed: needed, available: freeBlockCount + evictableBlockCount)
+        }
+        requests[request] = nil  // avoid a copy of `state` while it grows
+        state.tokens += newTokens
+        var added: [BlockID] = []
+        for _ in 0..<max(needed, 0) { added.append(takeBlock(now: now)) }
+        state.blockTable += added
+        requests[request] = state
+        debugCheck()
+        return added
+    }
+
+    /// Marks the full blocks `blocks` of a request as computed: each gets its chained hash and
+    /// is indexed, so later lookups can hit it. A block whose content is already indexed under
+    /// another id is left unindexed (one canonical copy; it returns to the free pool on release).
+    /// Blocks already indexed (hits, earlier commits) and partial blocks are skipped.
+    public func commit(_ request: RequestID, blocks: Range<Int>, now: Double) throws {
+        guard var state = requests[request] else { throw KVCacheError.unknownRequest(request) }
+        guard policy.reusesBlocks else { return }
+        let fullCount = min(blocks.upperBound, state.tokens.count / blockSize)
+        guard blocks.lowerBound < fullCount else { return }
+        requests[request] = nil
+        defer { requests[request] = state }
+        state.tokens.withUnsafeBufferPointer { buf in
+            while state.hashes.count < fullCount {
+                let i = state.hashes.count
+                state.hashes.append(
+                    PrefixHasher.hash(
+                        parent: state.hashes.last, namespace: state.namespace,
+                        tokens: UnsafeBufferPointer(rebasing: buf[i * blockSize ..< (i + 1) * blockSize])))
+            }
+            for i in blocks.lowerBound..<fullCount {
+                let b = state.blockTable[i]
+                if indexed[b.index] { continue }
+                let h = state.hashes[i]
+                stats.commits += 1
+                guard index.insert(h, b) else {
+                    stats.duplicateCommits += 1
+                    continue
+                }
+                indexBlock(b, hash: h, blockIndex: i, origin: state.origin, tokens: buf[i * blockSize ..< (i + 1) * blockSize])
+                if i > 0, let p = index.block(for: state.hashes[i - 1]) {
+                    parentLink[b.index] = (Int32(p.index), generationOf[p.index])
+                    childCount[p.index] += 1
+                    policy.childCountChanged(facts(p), now: now)
+                }
+                policy.recordUse(facts(b), now: now)
+            }
+        }
+        generation &+= 1
+        debugCheck()
+    }
+
+    private func indexBlock(_ b: BlockID, hash: BlockHash, blockIndex: Int, origin: BlockOrigin, tokens: Slice<UnsafeBufferPointer<TokenID>>) {
+        let i = b.index
+        indexed[i] = true
+        hashOf[i] = hash.rawValue
+        blockIndexOf[i] = Int32(blockIndex)
+        useCount[i] = Int32(frequency.increment(hash))
+        originOf[i] = origin
+        tokenStore.withUnsafeMutableBufferPointer { store in
+            for j in 0..<blockSize { store[i * blockSize + j] = tokens[tokens.startIndex + j] }
+        }
+    }
+
+    /// Unpins a request's blocks, tail first (finish, cancel or preemption). Committed blocks
+    /// become cached (evictable, or pinned until `hints.pinUntil`); the others return to free.
+    public func release(_ request: RequestID, now: Double) throws {
+        guard let state = requests.removeValue(forKey: request) else { throw KVCacheError.unknownRequest(request) }
+        expirePins(now: now)
+        let pinUntil = state.hints.pinUntil.flatMap { $0 > now ? $0 : nil }
+        for b in state.blockTable.reversed() {
+            let i = b.index
+            refCount[i] -= 1
+            guard refCount[i] == 0 else { continue }
+            if indexed[i] && policy.reusesBlocks {
+                if let t = pinUntil { pinned.set(i, key: EvictionKey(t, tieBreak: -Int64(blockIndexOf[i]))) }
+                else { policy.insert(facts(b), now: now) }
+            } else {
+                if indexed[i] { evictContent(i, now: now, counted: false) }
+                clearContent(i)
+                freeBlocks.append(Int32(i))
+            }
+        }
+        debugCheck()
+    }
+
+    /// Moves pinned blocks whose time is up into the policy.
+    func expirePins(now: Double) {
+        while let m = pinned.min, m.key.primary <= now {
+            pinned.remove(m.item)
+            policy.insert(facts(BlockID(m.item)), now: now)
+        }
+    }
+
+    /// Drops a block's content: unindexes it, remembers its use count, updates its parent.
+    func evictContent(_ i: Int, now: Double, counted: Bool = true) {
+        if indexed[i] {
+            let h = BlockHash(hashOf[i])
+            index.remove(h, ifMappedTo: BlockID(i))
+            if counted {
+                stats.evictions += 1
+                stats.evictedRebuildMs += costModel.segmentTime(
+                    prefixLength: Int(blockIndexOf[i]) * blockSize, chunkLength: blockSize)
+            }
+            if let p = linkedParent(i) {
+                childCount[p] -= 1
+                policy.childCountChanged(facts(BlockID(p)), now: now)
+            }
+        }
+        clearContent(i)
+        generation &+= 1
+    }
+
+    func clearContent(_ i: Int) {
+        indexed[i] = false
+        parentLink[i] = nil
+        childCount[i] = 0
+        useCount[i] = 0
+        generationOf[i] &+= 1
+    }
+}

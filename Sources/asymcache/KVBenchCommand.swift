@@ -1,0 +1,40 @@
+import ArgumentParser
+import AsymCost
+import AsymKV
+import AsymTraces
+import Foundation
+
+/// `asymcache kv-bench`: timings of the cache manager on a large pool (build with -c release).
+struct KVBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kv-bench", abstract: "Time lookup/admit/release and eviction of the KV cache manager.")
+
+    @Option(help: "Blocks in the pool.")
+    var blocks: Int = 1 << 20
+
+    @Option(help: "Prompt length of the per-request figures, in tokens.")
+    var requestTokens: Int = 32_768
+
+    @Option(help: "Blocks evicted per timed admission.")
+    var evictionBlocks: Int = 1_000
+
+    @Option(help: "Repetitions (the median is reported).")
+    var repetitions: Int = 20
+
+    func run() throws {
+        let model = try CostModel.h100Llama3_8B()
+        let bench = KVBenchmark(
+            blockCount: blocks, requestTokens: requestTokens, evictionBlocks: evictionBlocks, repetitions: repetitions)
+        print("pool: \(blocks) blocks of 16 tokens; median of \(repetitions) runs")
+        for policy in [PolicyKind.lruPrefix, .asym] {
+            for f in try bench.requestPath(policy: policy, costModel: model) { print(Self.line(f)) }
+        }
+        for policy in PolicyKind.allCases where policy != .none {
+            print(Self.line(try bench.evictionPerBlock(policy: policy, costModel: model)))
+        }
+    }
+
+    static func line(_ f: KVBenchmark.Figure) -> String {
+        f.name.padding(toLength: 48, withPad: " ", startingAt: 0) + String(format: "%10.2f µs", f.microseconds)
+    }
+}
