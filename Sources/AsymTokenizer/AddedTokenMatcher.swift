@@ -46,8 +46,18 @@ struct AddedTokenMatcher: Sendable {
             }
             var start = index
             var end = index + length
-            if token.leftStrip { while start > textStart, Self.isWhitespace(text[start - 1]) { start -= 1 } }
-            if token.rightStrip { while end < text.count, Self.isWhitespace(text[end]) { end += 1 } }
+            if token.leftStrip {
+                while start > textStart, let (scalar, width) = Self.scalar(endingAt: start, in: text),
+                    scalar.properties.isWhitespace
+                {
+                    start -= width
+                }
+            }
+            if token.rightStrip {
+                while let (scalar, width) = Self.scalar(startingAt: end, in: text), scalar.properties.isWhitespace {
+                    end += width
+                }
+            }
             if textStart < start { segments.append(.text(textStart..<start)) }
             segments.append(.added(token.id))
             textStart = end
@@ -69,16 +79,41 @@ struct AddedTokenMatcher: Sendable {
 
     /// True when no word character touches `start..<end` on either side (`single_word`).
     private static func isStandalone(_ text: [UInt8], start: Int, end: Int) -> Bool {
-        (start == 0 || !isWordByte(text[start - 1])) && (end == text.count || !isWordByte(text[end]))
+        let before = scalar(endingAt: start, in: text).map { isWordCharacter($0.0) } ?? false
+        let after = scalar(startingAt: end, in: text).map { isWordCharacter($0.0) } ?? false
+        return !before && !after
     }
 
-    /// ASCII alphanumerics, `_`, and any byte of a non-ASCII scalar (approximates `\w`).
-    private static func isWordByte(_ byte: UInt8) -> Bool {
-        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F
-            || byte >= 0x80
+    /// Unicode `\w`: alphabetic, marks, decimal digits, connector punctuation, join controls.
+    private static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        let properties = scalar.properties
+        if properties.isAlphabetic || properties.isJoinControl { return true }
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation: return true
+        default: return false
+        }
     }
 
-    private static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || (0x09...0x0D).contains(byte)
+    /// The scalar of valid UTF-8 `text` that starts at byte `position`, with its width.
+    private static func scalar(startingAt position: Int, in text: [UInt8]) -> (Unicode.Scalar, Int)? {
+        guard position < text.count else { return nil }
+        var end = position + 1
+        while end < text.count, text[end] & 0xC0 == 0x80 { end += 1 }
+        return decode(text[position..<end])
+    }
+
+    /// The scalar of valid UTF-8 `text` that ends at byte `position`, with its width.
+    private static func scalar(endingAt position: Int, in text: [UInt8]) -> (Unicode.Scalar, Int)? {
+        guard position > 0 else { return nil }
+        var start = position - 1
+        while start > 0, text[start] & 0xC0 == 0x80 { start -= 1 }
+        return decode(text[start..<position])
+    }
+
+    private static func decode(_ bytes: ArraySlice<UInt8>) -> (Unicode.Scalar, Int)? {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { return nil }
+        return (scalar, bytes.count)
     }
 }

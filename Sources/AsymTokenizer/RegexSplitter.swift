@@ -16,16 +16,22 @@ struct RegexSplitter: @unchecked Sendable {
 
     /// The byte ranges of `text` (UTF-8, relative to its start) that the regex matches, in order.
     func matches(in text: String) -> [Range<Int>] {
-        let utf16 = text.utf16
-        var result: [Range<Int>] = []
-        let whole = NSRange(location: 0, length: utf16.count)
-        for match in regex.matches(in: text, range: whole) where match.range.length > 0 {
-            guard let range = Range(match.range, in: text) else { continue }
-            let start = text.utf8.distance(from: text.startIndex, to: range.lowerBound)
-            let end = start + text.utf8.distance(from: range.lowerBound, to: range.upperBound)
-            result.append(start..<end)
+        // utf8Offset[u] is the UTF-8 offset of the scalar that starts at UTF-16 offset u.
+        var utf8Offset = [Int](repeating: 0, count: text.utf16.count + 1)
+        var utf16Position = 0
+        var utf8Position = 0
+        for scalar in text.unicodeScalars {
+            utf8Offset[utf16Position] = utf8Position
+            utf16Position += UTF16.width(scalar)
+            utf8Position += UTF8.width(scalar)
         }
-        return result
+        utf8Offset[utf16Position] = utf8Position
+        let whole = NSRange(location: 0, length: utf16Position)
+        return regex.matches(in: text, range: whole).compactMap { match in
+            let range = match.range
+            guard range.length > 0 else { return nil }
+            return utf8Offset[range.location]..<utf8Offset[range.location + range.length]
+        }
     }
 
     /// Rewrites `\s` as `[\s\x{0B}\x{85}]` (inside a class: `\s\x{0B}\x{85}`) and `\S` as its complement.
