@@ -13,8 +13,9 @@ extension Kernels {
     ///
     /// Each (query, head) walks its own key range block by block in ascending position with an
     /// online softmax rescaled once per KV block, so its bits do not depend on the other queries of
-    /// the call. Work items are (tile of consecutive queries, KV head); a tile shares K/V loads
-    /// across its queries and the query heads of one KV head, never a reduction.
+    /// the call. Work items are (tile, KV head), where a tile is a run of queries at consecutive
+    /// positions (part of one segment); a tile shares K/V loads across its queries and the query
+    /// heads of one KV head, never a reduction.
     public static func pagedAttention(
         out: UnsafeMutablePointer<Float>, queries: UnsafePointer<Float>, positions: UnsafePointer<Int32>,
         queryCount: Int, keyCache: UnsafePointer<Float>, valueCache: UnsafePointer<Float>,
@@ -29,9 +30,8 @@ extension Kernels {
             out: out, queries: queries, positions: positions, keyCache: keyCache, valueCache: valueCache,
             blockTable: blockTable, blockSize: blockSize, headCount: headCount, kvHeadCount: kvHeadCount,
             headDim: headDim, scale: scale, slidingWindow: slidingWindow)
-        let tileSize = PagedAttentionWorker.queryTileSize
-        let tileCount = (queryCount + tileSize - 1) / tileSize
-        let itemCount = tileCount * kvHeadCount
+        let tiles = queryTiles(positions: positions, queryCount: queryCount, maximumLength: PagedAttentionWorker.queryTileSize)
+        let itemCount = tiles.count * kvHeadCount
         var attendedKeys = 0
         for t in 0 ..< queryCount { attendedKeys += worker.keyRange(query: t).count }
         let work = attendedKeys * headCount * headDim
@@ -40,10 +40,22 @@ extension Kernels {
         Parallel.forEach(chunkCount: chunkCount, concurrent: chunkCount > 1) { chunk in
             // Strided items balance early (short) and late (long) queries across chunks.
             for item in stride(from: chunk, to: itemCount, by: chunkCount) {
-                let tile = item / kvHeadCount
-                let queryRange = tile * tileSize ..< min(queryCount, (tile + 1) * tileSize)
-                box.value.run(queries: queryRange, kvHead: item % kvHeadCount)
+                box.value.run(queries: tiles[item / kvHeadCount], kvHead: item % kvHeadCount)
             }
         }
+    }
+
+    /// Cuts 0 ..< queryCount into runs of consecutive positions, at most `maximumLength` long.
+    static func queryTiles(positions: UnsafePointer<Int32>, queryCount: Int, maximumLength: Int) -> [Range<Int>] {
+        var tiles: [Range<Int>] = []
+        var start = 0
+        for index in 1 ... queryCount {
+            let ends = index == queryCount || positions[index] != positions[index - 1] &+ 1
+            if ends || index - start == maximumLength {
+                tiles.append(start ..< index)
+                start = index
+            }
+        }
+        return tiles
     }
 }

@@ -5,11 +5,11 @@
 /// block intersecting the query's key range [lo, p], in ascending order:
 /// scores s_j = dot(q, k_j) · scale (one SIMD8 accumulator, fixed lane sum, tail);
 /// m' = max(m, max_j s_j); c = exp(m - m') (skipped when m' == m, where c would be exactly 1);
-/// l = l·c; acc = acc·c; then for ascending j: e = exp(s_j - m'), l += e, acc += e · v_j.
+/// l = l·c; acc = acc·c; e_j = exp(s_j - m'); then for ascending j: l += e_j, acc += e_j · v_j.
 /// Finally out = acc / l. Nothing in this sequence depends on other queries.
 struct PagedAttentionWorker {
-    /// Consecutive queries sharing K/V loads in one work item.
-    static let queryTileSize = 4
+    /// Most queries (at consecutive positions) sharing K/V loads in one work item.
+    static let queryTileSize = 16
 
     let out: UnsafeMutablePointer<Float>  // (queryCount, headCount, headDim)
     let queries: UnsafePointer<Float>  // (queryCount, headCount, headDim)
@@ -125,13 +125,28 @@ struct PagedAttentionWorker {
                 j &+= 8
             }
         }
+        // acc[d] += e_j · v_j[d] for ascending j, one SIMD8 of d held in a register across the block.
         let firstValue = valueCache + firstSlot * slotStride + kvHead * headDim
-        for j in 0 ..< keyCount {
-            let v = firstValue + j * slotStride
-            for g in 0 ..< groupSize {
-                let weight = scores[g * scoreStride + j]
-                sums[g] += weight
-                addScaled(accumulators + g * headDim, v, weight)
+        for g in 0 ..< groupSize {
+            let weights = scores + g * scoreStride
+            var sum = sums[g]
+            for j in 0 ..< keyCount { sum += weights[j] }
+            sums[g] = sum
+            let acc = accumulators + g * headDim
+            var d = 0
+            while d < mainDim {
+                var a = SIMDMath.load(acc + d)
+                for j in 0 ..< keyCount {
+                    a = a + SIMDMath.load(firstValue + (j &* slotStride &+ d)) * weights[j]
+                }
+                SIMDMath.store(a, acc + d)
+                d &+= 8
+            }
+            while d < headDim {
+                var a = acc[d]
+                for j in 0 ..< keyCount { a = a + firstValue[j &* slotStride &+ d] * weights[j] }
+                acc[d] = a
+                d &+= 1
             }
         }
     }
@@ -161,19 +176,6 @@ struct PagedAttentionWorker {
         }
         while d < headDim {
             acc[d] *= factor
-            d &+= 1
-        }
-    }
-
-    /// acc[d] += weight · v[d] over headDim.
-    @inline(__always) private func addScaled(_ acc: UnsafeMutablePointer<Float>, _ v: UnsafePointer<Float>, _ weight: Float) {
-        var d = 0
-        while d < mainDim {
-            SIMDMath.store(SIMDMath.load(acc + d) + SIMDMath.load(v + d) * weight, acc + d)
-            d &+= 8
-        }
-        while d < headDim {
-            acc[d] += v[d] * weight
             d &+= 1
         }
     }

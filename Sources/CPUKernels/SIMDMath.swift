@@ -30,18 +30,13 @@ enum SIMDMath {
         return pair[0] + pair[1]
     }
 
-    /// Lane maximum.
-    @inline(__always) static func max(_ v: SIMD8<Float>) -> Float {
-        let quad = pointwiseMax(v.lowHalf, v.highHalf)
-        let pair = pointwiseMax(quad.lowHalf, quad.highHalf)
-        return Swift.max(pair[0], pair[1])
-    }
-
     /// e^x per lane (Cephes-style polynomial, about 1 ulp on [-87, 88]). Inputs are clamped to
-    /// [-87.33, 88]; NaN propagates. Pure lane-wise arithmetic: the result for a value is the same
+    /// [-87.33, 88]; NaN stays NaN. Pure lane-wise arithmetic: the result for a value is the same
     /// in every lane and every call.
     @inline(__always) static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let clamped = x.clamped(lowerBound: SIMD8(repeating: -87.336_54), upperBound: SIMD8(repeating: 88))
+        var clamped = x
+        clamped.replace(with: -87.336_54, where: x .< -87.336_54)
+        clamped.replace(with: 88, where: x .> 88)
         let magic: Float = 12_582_912  // 1.5 * 2^23: adding it rounds to an integer
         let shifted = clamped * 1.442_695_04 + magic
         let n = shifted - magic
@@ -57,9 +52,7 @@ enum SIMDMath {
         let y = p * rr + r + 1
         let exponent = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(SIMD8<Float>(repeating: magic), to: SIMD8<Int32>.self)
         let twoToN = unsafeBitCast((exponent &+ 127) &<< 23, to: SIMD8<Float>.self)
-        var result = y * twoToN
-        result.replace(with: x, where: x .!= x)
-        return result
+        return y * twoToN
     }
 
     /// e^x for one value, bit-identical to a lane of `exp(_:)`.
