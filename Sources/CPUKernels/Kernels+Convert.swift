@@ -40,21 +40,18 @@ extension Kernels {
         unsafeBitCast(SIMD8<UInt32>(truncatingIfNeeded: bits) &<< 16, to: SIMD8<Float>.self)
     }
 
-    /// IEEE binary16 bit patterns to Float, exact for every pattern (normals, subnormals, ±0, ±inf,
-    /// NaN payloads). Normals re-bias the exponent; subnormals use (2^-14 + m·2^-24) - 2^-14.
+    /// IEEE binary16 bit patterns to Float, exact for every pattern. The magnitude shifted into
+    /// f32 position is the value times 2^-112, so one multiply by 2^112 rescales normals and
+    /// subnormals exactly; exponent 31 (inf, NaN) then gets the f32 exponent 255 OR-ed in.
+    /// Branch-free integer and float SIMD only (the comparisons-and-select form does not vectorize).
     @inline(__always) static func halfToFloat(_ bits: SIMD8<UInt16>) -> SIMD8<Float> {
         let wide = SIMD8<UInt32>(truncatingIfNeeded: bits)
         let sign = (wide & 0x8000) &<< 16
         let magnitude = (wide & 0x7fff) &<< 13
-        let exponent = wide & 0x7c00
-        let normal = magnitude &+ 0x3800_0000  // exponent + (127 - 15)
-        let special = magnitude &+ 0x7000_0000  // exponent 31 -> 255
-        let subnormalBiased = unsafeBitCast(magnitude &+ 0x3880_0000, to: SIMD8<Float>.self)
-        let subnormal = unsafeBitCast(subnormalBiased - Float(bitPattern: 0x3880_0000), to: SIMD8<UInt32>.self)
-        var result = normal
-        result.replace(with: subnormal, where: exponent .== 0)
-        result.replace(with: special, where: exponent .== 0x7c00)
-        return unsafeBitCast(result | sign, to: SIMD8<Float>.self)
+        let scaled = unsafeBitCast(magnitude, to: SIMD8<Float>.self) * Float(bitPattern: 0x7780_0000)  // 2^112
+        let isSpecial = (((wide & 0x7c00) &+ 0x0400) & 0x8000) &>> 15  // 1 where exponent == 31
+        let specialExponent = (0 &- isSpecial) & 0x7f80_0000
+        return unsafeBitCast(unsafeBitCast(scaled, to: SIMD8<UInt32>.self) | specialExponent | sign, to: SIMD8<Float>.self)
     }
 
     /// out[i, :] = row ids[i] of `table` converted to Float.

@@ -24,7 +24,8 @@ public enum WeightType: Sendable {
 }
 
 /// A [rows, columns] row-major matrix in PyTorch Linear layout [out_features, in_features].
-/// `base` points at `rows * columns` elements of `type`; the memory must outlive every use.
+/// `base` points at `rows * columns` elements of `type`, aligned to the element size; the memory
+/// must outlive every use.
 public struct WeightMatrix: @unchecked Sendable {
     public let base: UnsafeRawPointer
     public let type: WeightType

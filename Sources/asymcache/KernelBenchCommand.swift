@@ -28,7 +28,7 @@ struct KernelBenchCommand: ParsableCommand {
 
     private func benchMatmul() {
         print("matmul: out(M, N) = in(M, K) · W(N, K)ᵀ, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        for type in [WeightType.f32, .bf16] {
+        for type in [WeightType.f32, .bf16, .f16] {
             for (n, k) in [(768, 768), (2048, 768)] {
                 for m in [1, 16, 256, 512] {
                     let time = benchMatmul(m: m, n: n, k: k, type: type)
@@ -72,10 +72,10 @@ struct KernelBenchCommand: ParsableCommand {
         defer { bytes.deallocate() }
         for i in 0 ..< n * k {
             let value = Float(i % 13) * 0.001
-            if type == .f32 {
-                bytes.storeBytes(of: value, toByteOffset: i * 4, as: Float.self)
-            } else {
-                bytes.storeBytes(of: UInt16(value.bitPattern >> 16), toByteOffset: i * 2, as: UInt16.self)
+            switch type {
+            case .f32: bytes.storeBytes(of: value, toByteOffset: i * 4, as: Float.self)
+            case .bf16: bytes.storeBytes(of: UInt16(value.bitPattern >> 16), toByteOffset: i * 2, as: UInt16.self)
+            case .f16: bytes.storeBytes(of: Float16(value).bitPattern, toByteOffset: i * 2, as: UInt16.self)
             }
         }
         let weight = WeightMatrix(base: bytes, type: type, rows: n, columns: k)

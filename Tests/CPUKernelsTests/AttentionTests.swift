@@ -15,8 +15,8 @@ struct AttentionFixture {
     static let contextLength = 300
     let shape: AttentionShape
     let blockTable: [Int32]  // (logical blocks)
-    let keyCache: [Float]  // (slotCount, kvHeadCount, headDim)
-    let valueCache: [Float]  // (slotCount, kvHeadCount, headDim)
+    var keyCache: [Float]  // (slotCount, kvHeadCount, headDim)
+    var valueCache: [Float]  // (slotCount, kvHeadCount, headDim)
     let queryTable: [Float]  // (contextLength, headCount, headDim)
 
     init(_ shape: AttentionShape, seed: UInt64) {
@@ -29,6 +29,30 @@ struct AttentionFixture {
         keyCache = randomFloats(slotFloats, in: -2 ... 2, seed: seed + 1)
         valueCache = randomFloats(slotFloats, seed: seed + 2)
         queryTable = randomFloats(Self.contextLength * shape.headCount * shape.headDim, in: -2 ... 2, seed: seed + 3)
+        // Spare physical blocks hold NaN: reading one would poison the output.
+        let used = Set(blockTable)
+        for block in 0 ..< physicalBlocks where !used.contains(Int32(block)) {
+            poisonSlots(block * shape.blockSize ..< (block + 1) * shape.blockSize)
+        }
+    }
+
+    /// Writes NaN into the keys and values of `slots`.
+    mutating func poisonSlots(_ slots: Range<Int>) {
+        let slotLength = shape.kvHeadCount * shape.headDim
+        for i in slots.lowerBound * slotLength ..< slots.upperBound * slotLength {
+            keyCache[i] = .nan
+            valueCache[i] = .nan
+        }
+    }
+
+    /// A copy whose keys and values at logical positions outside `kept` are NaN.
+    func poisoned(outside kept: ClosedRange<Int>) -> AttentionFixture {
+        var copy = self
+        for position in 0 ..< Self.contextLength where !kept.contains(position) {
+            let slot = Int(blockTable[position / shape.blockSize]) * shape.blockSize + position % shape.blockSize
+            copy.poisonSlots(slot ..< slot + 1)
+        }
+        return copy
     }
 
     var rowLength: Int { shape.headCount * shape.headDim }
@@ -93,5 +117,20 @@ struct AttentionTests {
                 #expect(bitIdentical(alone, fixture.row(chunkOut, index)), "position \(position) chunk")
             }
         }
+    }
+
+    @Test("reads no key outside a query's own range", arguments: shapes)
+    func readsOnlyOwnKeys(shape: AttentionShape) {
+        let fixture = AttentionFixture(shape, seed: 5)
+        func low(_ p: Int) -> Int { shape.slidingWindow.map { max(0, p - $0 + 1) } ?? 0 }
+        for position in [0, 15, 16, 100, 299] {
+            let clean = fixture.attend([Int32(position)])
+            let dirty = fixture.poisoned(outside: low(position) ... position).attend([Int32(position)])
+            #expect(bitIdentical(clean, dirty), "position \(position)")
+        }
+        // A chunk: keys after its last query and before its first query's window are never read.
+        let chunk = Array(Int32(140) ..< 170)
+        let dirty = fixture.poisoned(outside: low(140) ... 169).attend(chunk)
+        #expect(bitIdentical(fixture.attend(chunk), dirty))
     }
 }
