@@ -1,0 +1,93 @@
+/// Matrix multiply against a PyTorch-layout weight: out = input · weightᵀ (+ bias).
+///
+/// Each output element is one dot product over k with a single `SIMD8<Float>` accumulator
+/// (lane l sums k ≡ l mod 8, ascending), then the fixed lane sum of `SIMDMath.sum`, then the
+/// k % 8 tail in ascending order, then the bias. Every micro-kernel (2×2, 2×1, 1×4, 1×1)
+/// performs exactly this sequence per element; tiles only share loads. Threads split output
+/// columns. So a row's result never depends on rowCount, tiling or thread count.
+extension Kernels {
+    /// out[m, n] = Σ_k input[m, k] * weight[n, k] (+ bias[n]).
+    /// - out: (rowCount, weight.rows)
+    /// - input: (rowCount, weight.columns)
+    /// - bias: (weight.rows) or nil
+    public static func matmul(
+        out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: WeightMatrix,
+        bias: UnsafePointer<Float>?, rowCount: Int
+    ) {
+        precondition(rowCount >= 0, "matmul: negative rowCount")
+        let columnCount = weight.rows
+        if rowCount == 0 || columnCount == 0 { return }
+        let panelWidth = matmulPanelWidth(depth: weight.columns)
+        let panelCount = (columnCount + panelWidth - 1) / panelWidth
+        let work = rowCount * columnCount * weight.columns
+        let chunkCount = work < 1 << 17 ? 1 : min(panelCount, Parallel.coreCount * 2)
+        let pointers = UnsafeTransfer((out, input, bias))
+        Parallel.forEach(chunkCount: chunkCount, concurrent: chunkCount > 1) { chunk in
+            let (out, input, bias) = pointers.value
+            let columns = Parallel.range(chunk: chunk, of: chunkCount, count: columnCount, granule: panelWidth)
+            matmulColumns(
+                out: out, input: input, weight: weight, bias: bias, rowCount: rowCount,
+                columns: columns, panelWidth: panelWidth)
+        }
+    }
+
+    /// Weight rows converted and kept hot together: about 24 KiB of f32.
+    static func matmulPanelWidth(depth: Int) -> Int {
+        max(2, min(16, (24 * 1024 / 4) / max(depth, 1)) & ~1)
+    }
+
+    /// Computes out[:, columns] panel by panel.
+    private static func matmulColumns(
+        out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: WeightMatrix,
+        bias: UnsafePointer<Float>?, rowCount: Int, columns: Range<Int>, panelWidth: Int
+    ) {
+        let depth = weight.columns
+        let outStride = weight.rows
+        // f16 / bf16 panels are converted once into this (panelWidth, depth) buffer.
+        let scratch: UnsafeMutablePointer<Float>? =
+            weight.type == .f32 ? nil : .allocate(capacity: panelWidth * depth)
+        defer { scratch?.deallocate() }
+        var panelStart = columns.lowerBound
+        while panelStart < columns.upperBound {
+            let width = min(panelWidth, columns.upperBound - panelStart)
+            let panel: UnsafePointer<Float>
+            if let scratch {
+                for c in 0 ..< width {
+                    convertRow(
+                        out: scratch + c * depth, source: weight.rowStart(panelStart + c), type: weight.type,
+                        count: depth)
+                }
+                panel = UnsafePointer(scratch)
+            } else {
+                panel = weight.base.assumingMemoryBound(to: Float.self) + panelStart * depth
+            }
+            let tile = MatmulTile(depth: depth, outStride: outStride)
+            var row = 0
+            while row + 2 <= rowCount {
+                let x = input + row * depth
+                let o = out + row * outStride + panelStart
+                var c = 0
+                while c + 2 <= width {
+                    tile.rows2Columns2(x, panel + c * depth, o + c, bias.map { $0 + panelStart + c })
+                    c += 2
+                }
+                if c < width { tile.rows2Columns1(x, panel + c * depth, o + c, bias.map { $0 + panelStart + c }) }
+                row += 2
+            }
+            if row < rowCount {
+                let x = input + row * depth
+                let o = out + row * outStride + panelStart
+                var c = 0
+                while c + 4 <= width {
+                    tile.rows1Columns4(x, panel + c * depth, o + c, bias.map { $0 + panelStart + c })
+                    c += 4
+                }
+                while c < width {
+                    tile.rows1Columns1(x, panel + c * depth, o + c, bias.map { $0 + panelStart + c })
+                    c += 1
+                }
+            }
+            panelStart += width
+        }
+    }
+}
