@@ -118,7 +118,7 @@ public final class Engine: @unchecked Sendable {
                 }
                 idMap[clientID] = coreID
             } catch {
-                continuation.yield(.rejected(error as? (any Error & Sendable) ?? EngineError.invalidRequest("\(error)")))
+                continuation.yield(.rejected(error))
                 continuation.finish()
             }
         case .cancel(let clientID):

@@ -1,6 +1,7 @@
 import AsymCore
 import AsymScheduler
 import AsymTokenizer
+import Foundation
 
 /// Per-request output state: the sampler's random stream, incremental text, stop conditions,
 /// timings and the sink that receives events. Owned by the engine core.

@@ -34,7 +34,10 @@ extension KVCacheManager {
         let fullCount = min(blocks.upperBound, state.tokens.count / blockSize)
         guard blocks.lowerBound < fullCount else { return }
         requests[request] = nil
-        defer { requests[request] = state }
+        defer {
+            requests[request] = state
+            debugCheck()
+        }
         state.tokens.withUnsafeBufferPointer { buf in
             while state.hashes.count < fullCount {
                 let i = state.hashes.count
@@ -62,7 +65,6 @@ extension KVCacheManager {
             }
         }
         generation &+= 1
-        debugCheck()
     }
 
     private func indexBlock(_ b: BlockID, hash: BlockHash, blockIndex: Int, origin: BlockOrigin, tokens: Slice<UnsafeBufferPointer<TokenID>>) {

@@ -1,4 +1,6 @@
 import AsymCore
+import AsymCost
+import AsymKV
 
 /// The work chosen so far for one pass.
 struct Selection {

@@ -18,7 +18,7 @@ struct LosslessFakeModelTests {
             let (reference, _) = makeCore(policy: .none, blocks: 4096, budget: .fixed(100_000))
             let expected = try workload.run(reference, sampling: sampling)
             // About a third of the working set: forces evictions and preemptions.
-            let (core, _) = makeCore(policy: policy, blocks: 22, budget: budget)
+            let (core, _) = makeCore(policy: policy, blocks: 20, budget: budget)
             let actual = try workload.run(core, sampling: sampling)
             for (key, value) in expected {
                 #expect(actual[key]!.tokens == value.tokens, "\(policy) \(budget) \(key)")
@@ -32,7 +32,7 @@ struct LosslessFakeModelTests {
     }
 
     @Test func tightMemoryReallyEvictsAndPreempts() throws {
-        let (core, _) = makeCore(policy: .asym, blocks: 22, budget: .fixed(48))
+        let (core, _) = makeCore(policy: .asym, blocks: 20, budget: .fixed(48))
         _ = try MultiTurnWorkload().run(core, sampling: SamplingParams())
         core.refreshStats()
         #expect(core.stats.kv.evictions > 0)

@@ -21,7 +21,7 @@ struct MultiTurnWorkload {
     var turns = 3
     var systemLength = 40
     var userLength = 30
-    var maxTokens = 6
+    var maxTokens = 20
     var seed: UInt64 = 1
 
     /// Runs the workload on an engine core, feeding each turn once the previous one finished,
