@@ -37,7 +37,7 @@ extension Kernels {
         let work = attendedKeys * headCount * headDim
         let chunkCount = work < 1 << 16 ? 1 : min(itemCount, Parallel.coreCount * 4)
         let box = UnsafeTransfer(worker)
-        Parallel.forEach(chunkCount: chunkCount, concurrent: chunkCount > 1) { chunk in
+        Parallel.forEach(chunkCount: chunkCount) { chunk in
             // Strided items balance early (short) and late (long) queries across chunks.
             for item in stride(from: chunk, to: itemCount, by: chunkCount) {
                 box.value.run(queries: tiles[item / kvHeadCount], kvHead: item % kvHeadCount)

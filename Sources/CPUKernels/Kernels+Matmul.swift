@@ -22,7 +22,7 @@ extension Kernels {
         let work = rowCount * columnCount * weight.columns
         let chunkCount = work < 1 << 17 ? 1 : min(panelCount, Parallel.coreCount * 2)
         let pointers = UnsafeTransfer((out, input, bias))
-        Parallel.forEach(chunkCount: chunkCount, concurrent: chunkCount > 1) { chunk in
+        Parallel.forEach(chunkCount: chunkCount) { chunk in
             let (out, input, bias) = pointers.value
             let columns = Parallel.range(chunk: chunk, of: chunkCount, count: columnCount, granule: panelWidth)
             matmulColumns(

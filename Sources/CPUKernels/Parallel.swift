@@ -15,11 +15,11 @@ enum Parallel {
     /// Number of cores this process may use.
     static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// Runs `body(chunk)` for every `chunk` in `0 ..< chunkCount`, concurrently when `concurrent`
-    /// is true and there is more than one chunk and core.
-    static func forEach(chunkCount: Int, concurrent: Bool, _ body: @Sendable (Int) -> Void) {
+    /// Runs `body(chunk)` for every `chunk` in `0 ..< chunkCount`, concurrently when there is more
+    /// than one chunk and core. Callers pass 1 for work too small to pay for a dispatch.
+    static func forEach(chunkCount: Int, _ body: @Sendable (Int) -> Void) {
         if chunkCount <= 0 { return }
-        if !concurrent || chunkCount == 1 || coreCount == 1 {
+        if chunkCount == 1 || coreCount == 1 {
             for chunk in 0 ..< chunkCount { body(chunk) }
         } else {
             DispatchQueue.concurrentPerform(iterations: chunkCount, execute: body)
