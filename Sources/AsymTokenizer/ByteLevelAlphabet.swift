@@ -40,11 +40,4 @@ enum ByteLevelAlphabet {
         }
         return result
     }
-
-    /// The vocabulary string for raw `bytes` (each byte replaced by its printable scalar).
-    static func token(ofBytes bytes: some Sequence<UInt8>) -> String {
-        var view = String.UnicodeScalarView()
-        for byte in bytes { view.append(scalarForByte[Int(byte)]) }
-        return String(view)
-    }
 }

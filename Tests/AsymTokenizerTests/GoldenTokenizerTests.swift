@@ -45,6 +45,8 @@ struct GoldenTokenizerTests {
         #expect(Self.kjv.bosTokenID == 0)
         #expect(Self.kjv.eosTokenIDs == [3])
         #expect(Self.kjv.vocabularySize == 4096)
+        #expect(Self.tinyLlama.tokenID("<|im_end|>") == 3)
+        #expect(Self.tinyLlama.tokenID("\u{120}world") == 919)
     }
 
     @Test func skippingSpecialTokensDropsThem() {
