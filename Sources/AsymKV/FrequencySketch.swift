@@ -19,9 +19,18 @@ struct FrequencySketch {
         halvingPeriod = 10 << log2
     }
 
+    private static let rowMultipliers: [UInt64] = [
+        0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9, 0x94D0_49BB_1331_11EB, 0xD6E8_FEB8_6659_FD93,
+    ]
+
+    /// Row `row`'s counter for `hash`: the top bits of an odd-multiplier product of a
+    /// re-avalanched hash, so rows are independent of each other and of the index's low bits.
     @inline(__always) private func slot(_ hash: UInt64, row: Int) -> Int {
-        let mixed = (hash &+ UInt64(row) &* 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
-        return (row << rowWidthLog2) | (Int(truncatingIfNeeded: mixed >> 32) & rowMask)
+        var z = hash ^ (hash >> 31)
+        z = z &* Self.rowMultipliers[row]
+        z ^= z >> 29
+        z = z &* Self.rowMultipliers[(row + 1) & 3]
+        return (row << rowWidthLog2) | Int(truncatingIfNeeded: z >> UInt64(64 - rowWidthLog2))
     }
 
     func estimate(_ hash: BlockHash) -> Int {

@@ -33,8 +33,7 @@ extension KVCacheManager {
         guard policy.reusesBlocks else { return }
         let fullCount = min(blocks.upperBound, state.tokens.count / blockSize)
         guard blocks.lowerBound < fullCount else { return }
-        requests[request] = nil
-        defer { requests[request] = state }
+        requests[request] = nil  // avoid copying `state` while it changes
         state.tokens.withUnsafeBufferPointer { buf in
             while state.hashes.count < fullCount {
                 let i = state.hashes.count
@@ -61,6 +60,7 @@ extension KVCacheManager {
                 policy.recordUse(facts(b), now: now)
             }
         }
+        requests[request] = state
         generation &+= 1
         debugCheck()
     }
