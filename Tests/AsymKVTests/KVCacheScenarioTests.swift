@@ -86,10 +86,10 @@ struct KVCacheScenarioTests {
             let prompt = tokens(1, 33)  // 8 full blocks + 1
             try m.cache(1, prompt, now: 0)
             let middle = PrefixHasher.blockHashes(of: prompt, blockSize: 4)[3]
-            let victim = m.index.block(for: middle)!
-            m.policy.remove(victim)  // force this eviction: take the block out and reuse it
-            m.evictContent(victim.index, now: 1)
-            m.freeBlocks.append(Int32(victim.index))
+            let victim = m.core.index.block(for: middle)!
+            m.core.policy.remove(victim)  // force this eviction: take the block out and reuse it
+            m.core.evictContent(victim.index, now: 1)
+            m.core.freeBlocks.append(Int32(victim.index))
             try m.checkInvariants()
             let l = m.lookup(tokens: prompt)
             if kind == .asym {
