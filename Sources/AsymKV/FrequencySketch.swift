@@ -1,49 +1,51 @@
-/// Approximate use counts of block hashes in fixed memory (a count-min sketch with periodic
-/// halving, as in TinyLFU). It remembers how often a prefix was used long after its blocks
-/// were evicted, so a block rebuilt after eviction keeps its frequency instead of restarting
-/// at 1. Counts saturate at 255; estimates never undercount between halvings.
+/// Approximate use counts of block hashes in fixed memory: a count-min sketch (4 rows,
+/// conservative update, periodic halving as in TinyLFU) laid out so that the 4 counters of a
+/// key share one 64-byte line, one cache miss per operation. It remembers how often a prefix
+/// was used long after its blocks were evicted, so a rebuilt block keeps its frequency.
+/// Counts saturate at 255; estimates never undercount between halvings.
 struct FrequencySketch {
+    /// Lines of 64 counters; row r of a key uses counter `r * 16 + (4 bits of its hash)`.
     private var counters: [UInt8]
-    private let rowMask: Int
-    private let rowWidthLog2: Int
+    private let lineShift: UInt64
     private var additions = 0
     private let halvingPeriod: Int
 
-    /// `width` counters per row (rounded up to a power of two), 4 rows.
+    /// About `width` counters per row (rounded up to a power of two, at least 64).
     init(width: Int) {
-        var log2 = 4
-        while (1 << log2) < width { log2 += 1 }
-        rowWidthLog2 = log2
-        rowMask = (1 << log2) - 1
-        counters = [UInt8](repeating: 0, count: 4 << log2)
-        halvingPeriod = 10 << log2
+        var lines = 16
+        while lines * 16 < width { lines <<= 1 }
+        counters = [UInt8](repeating: 0, count: lines * 64)
+        lineShift = UInt64(64 - lines.trailingZeroBitCount)
+        halvingPeriod = 10 * lines * 16
     }
 
-    @inline(__always) private func slot(_ hash: UInt64, row: Int) -> Int {
-        let mixed = (hash &+ UInt64(row) &* 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
-        return (row << rowWidthLog2) | (Int(truncatingIfNeeded: mixed >> 32) & rowMask)
+    /// The 4 counter indices of `hash`.
+    @inline(__always) private func slots(_ hash: UInt64) -> (Int, Int, Int, Int) {
+        var z = hash ^ (hash >> 31)
+        z = z &* 0xBF58_476D_1CE4_E5B9
+        z ^= z >> 29
+        let line = Int(truncatingIfNeeded: (z &* 0x94D0_49BB_1331_11EB) >> lineShift) * 64
+        let r = Int(truncatingIfNeeded: z)
+        return (line + (r & 15), line + 16 + ((r >> 4) & 15), line + 32 + ((r >> 8) & 15), line + 48 + ((r >> 12) & 15))
     }
 
     func estimate(_ hash: BlockHash) -> Int {
-        var m = UInt8.max
-        for row in 0..<4 { m = min(m, counters[slot(hash.rawValue, row: row)]) }
-        return Int(m)
+        let s = slots(hash.rawValue)
+        return Int(min(min(counters[s.0], counters[s.1]), min(counters[s.2], counters[s.3])))
     }
 
-    /// Counts one use (conservative update: only the minimal counters grow). Returns the new estimate.
+    /// Counts one use (only the minimal counters grow). Returns the new estimate.
     @discardableResult
     mutating func increment(_ hash: BlockHash) -> Int {
-        let current = estimate(hash)
-        guard current < Int(UInt8.max) else { return current }
-        for row in 0..<4 {
-            let s = slot(hash.rawValue, row: row)
-            if Int(counters[s]) == current { counters[s] += 1 }
-        }
+        let s = slots(hash.rawValue)
+        let current = min(min(counters[s.0], counters[s.1]), min(counters[s.2], counters[s.3]))
+        guard current < UInt8.max else { return Int(current) }
+        for i in [s.0, s.1, s.2, s.3] where counters[i] == current { counters[i] = current + 1 }
         additions += 1
         if additions >= halvingPeriod {
             additions = 0
             for i in counters.indices { counters[i] >>= 1 }
         }
-        return current + 1
+        return Int(current) + 1
     }
 }

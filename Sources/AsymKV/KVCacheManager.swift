@@ -8,211 +8,76 @@ import AsymCost
 /// 0, held by the policy or pinned by a hint; evictable) or in use (reference count > 0).
 /// free + cached + in use = `blockCount` always (`checkInvariants`). Time is an input (`now`,
 /// on the caller's clock); the manager never reads a wall clock. Not thread-safe: one owner.
+///
+/// Request lifecycle: `lookup` (optional, read-only) → `admit` (pins hits, allocates the rest)
+/// → `commit` blocks as they are computed → `appendTokens` while decoding → `release`.
 public final class KVCacheManager {
-    public let blockCount: Int
-    public let blockSize: Int
-    public let costModel: CostModel
-    public let policy: any EvictionPolicy
-    public internal(set) var stats = KVCacheStats()
+    var core: KVCacheCore
 
-    // Per block (indexed by BlockID.index).
-    var refCount: [Int32]
-    var indexed: [Bool]
-    var hashOf: [UInt64]
-    var blockIndexOf: [Int32]
-    var useCount: [Int32]
-    var originOf: [BlockOrigin]
-    /// Parent link for child counting: (parent block, its generation when linked).
-    var parentLink: [(block: Int32, generation: UInt32)?]
-    var childCount: [Int32]
-    /// Bumped whenever a block loses its content (eviction or free).
-    var generationOf: [UInt32]
-    /// Tokens of committed blocks: block b holds `tokenStore[b*blockSize ..< (b+1)*blockSize]`.
-    var tokenStore: [TokenID]
-
-    var index: BlockHashIndex
-    var freeBlocks: [Int32]
-    /// Cached blocks kept by a `pinUntil` hint, keyed by that time.
-    var pinned: IndexedMinHeap
-    /// Use counts by hash, remembered across evictions.
-    var frequency: FrequencySketch
-    var requests: [RequestID: RequestState] = [:]
-    /// Bumped whenever residency changes, so a stale `CacheLookup` is detected.
-    var generation: UInt64 = 0
-    /// Run `checkInvariants` after every mutation (debug builds, small pools only).
-    public var checksEveryMutation: Bool
-
-    struct RequestState {
-        var tokens: [TokenID]
-        var namespace: CacheNamespace
-        var blockTable: [BlockID]
-        /// Chained hashes of the first blocks, extended as blocks are committed.
-        var hashes: [BlockHash]
-        var committedCount: Int
-        var hints: RequestHints
-        var origin: BlockOrigin
-    }
-
-    public convenience init(blockCount: Int, blockSize: Int = 16, policy: PolicyKind, costModel: CostModel) {
-        self.init(
-            blockCount: blockCount, blockSize: blockSize,
-            policy: policy.makePolicy(blockCount: blockCount, blockSize: blockSize, costModel: costModel),
-            costModel: costModel)
+    public init(blockCount: Int, blockSize: Int = 16, policy: PolicyKind, costModel: CostModel) {
+        core = KVCacheCore(blockCount: blockCount, blockSize: blockSize, policy: policy, costModel: costModel)
     }
 
     public init(blockCount: Int, blockSize: Int = 16, policy: any EvictionPolicy, costModel: CostModel) {
-        precondition(blockCount > 0 && blockCount < Int(Int32.max) && blockSize > 0)
-        self.blockCount = blockCount
-        self.blockSize = blockSize
-        self.policy = policy
-        self.costModel = costModel
-        refCount = [Int32](repeating: 0, count: blockCount)
-        indexed = [Bool](repeating: false, count: blockCount)
-        hashOf = [UInt64](repeating: 0, count: blockCount)
-        blockIndexOf = [Int32](repeating: 0, count: blockCount)
-        useCount = [Int32](repeating: 0, count: blockCount)
-        originOf = [BlockOrigin](repeating: .fresh, count: blockCount)
-        parentLink = Array(repeating: nil, count: blockCount)
-        childCount = [Int32](repeating: 0, count: blockCount)
-        generationOf = [UInt32](repeating: 0, count: blockCount)
-        tokenStore = [TokenID](repeating: 0, count: blockCount * blockSize)
-        index = BlockHashIndex(maxCount: blockCount)
-        freeBlocks = (0..<Int32(blockCount)).reversed()
-        pinned = IndexedMinHeap(capacity: blockCount)
-        frequency = FrequencySketch(width: policy.reusesBlocks ? min(16 * blockCount, 1 << 22) : 16)
-        #if DEBUG
-            checksEveryMutation = blockCount <= 4096
-        #else
-            checksEveryMutation = false
-        #endif
+        core = KVCacheCore(blockCount: blockCount, blockSize: blockSize, policy: policy, costModel: costModel)
     }
 
-    public var freeBlockCount: Int { freeBlocks.count }
-    public var evictableBlockCount: Int { policy.count + pinned.count }
-    public var usedBlockCount: Int { blockCount - freeBlockCount - evictableBlockCount }
-    public func blockTable(of request: RequestID) -> [BlockID]? { requests[request]?.blockTable }
-    public func isResident(_ hash: BlockHash) -> Bool { index.block(for: hash) != nil }
+    public var blockCount: Int { core.blockCount }
+    public var blockSize: Int { core.blockSize }
+    public var costModel: CostModel { core.costModel }
+    public var policy: any EvictionPolicy { core.policy }
+    /// Counters since creation.
+    public var stats: KVCacheStats { core.stats }
+    /// Run `checkInvariants` after every mutation (default: debug builds with ≤ 4,096 blocks).
+    public var checksEveryMutation: Bool {
+        get { core.checksEveryMutation }
+        set { core.checksEveryMutation = newValue }
+    }
 
-    // MARK: Lookup
+    public var freeBlockCount: Int { core.freeBlockCount }
+    /// Cached blocks (reference count 0) that may be evicted, pinned ones included.
+    public var evictableBlockCount: Int { core.evictableBlockCount }
+    public var usedBlockCount: Int { core.usedBlockCount }
+    public func blockTable(of request: RequestID) -> [BlockID]? { core.blockTable(of: request) }
+    public func isResident(_ hash: BlockHash) -> Bool { core.isResident(hash) }
 
-    /// Which prompt blocks are resident (read-only apart from `stats.lookups`). With a
+    /// Which prompt blocks are resident. Changes nothing but `stats.lookups`. With a
     /// prefix-closed policy the walk stops at the first miss; with holes it walks the whole
     /// hash chain and reports every resident block. Hits are verified token by token.
     public func lookup(tokens: [TokenID], namespace: CacheNamespace = .shared) -> CacheLookup {
-        stats.lookups += 1
-        let matchable = tokens.isEmpty || !policy.reusesBlocks ? 0 : (tokens.count - 1) / blockSize
-        var hits = [BlockID?](repeating: nil, count: matchable)
-        var hashes: [BlockHash] = []
-        hashes.reserveCapacity(matchable)
-        tokens.withUnsafeBufferPointer { buf in
-            var parent: BlockHash?
-            for i in 0..<matchable {
-                let blockTokens = UnsafeBufferPointer(rebasing: buf[i * blockSize ..< (i + 1) * blockSize])
-                let h = PrefixHasher.hash(parent: parent, namespace: namespace, tokens: blockTokens)
-                hashes.append(h)
-                parent = h
-                if let b = index.block(for: h), storedTokensEqual(b, blockTokens) {
-                    hits[i] = b
-                } else if !policy.allowsHoles {
-                    break
-                }
-            }
-        }
-        return CacheLookup(tokenCount: tokens.count, blockSize: blockSize, hits: hits, hashes: hashes, generation: generation)
+        core.lookup(tokens: tokens, namespace: namespace)
     }
-
-    func storedTokensEqual(_ block: BlockID, _ tokens: UnsafeBufferPointer<TokenID>) -> Bool {
-        tokenStore.withUnsafeBufferPointer { store in
-            let base = block.index * blockSize
-            for j in 0..<blockSize where store[base + j] != tokens[j] { return false }
-            return true
-        }
-    }
-
-    // MARK: Admission
 
     /// Pins the prompt's hits and allocates fresh blocks for every other block (evicting as the
     /// policy says). Fails with `outOfBlocks` and no side effect if the pool is too small.
-    /// Fresh blocks are not hits for anyone until committed (`commit`).
+    /// A `lookup` made since the last change is reused; a stale one is redone.
+    /// Fresh blocks are not hits for anyone until committed.
     @discardableResult
     public func admit(
         _ request: RequestID, tokens: [TokenID], namespace: CacheNamespace = .shared,
-        hints: RequestHints = RequestHints(), now: Double, lookup given: CacheLookup? = nil
+        hints: RequestHints = RequestHints(), now: Double, lookup: CacheLookup? = nil
     ) throws -> Admission {
-        guard requests[request] == nil else { throw KVCacheError.duplicateRequest(request) }
-        var lookup = given ?? self.lookup(tokens: tokens, namespace: namespace)
-        if lookup.generation != generation || lookup.tokenCount != tokens.count {
-            lookup = self.lookup(tokens: tokens, namespace: namespace)
-        }
-        expirePins(now: now)
-        let tableCount = (tokens.count + blockSize - 1) / blockSize
-        let hitBlocks = lookup.hits.compactMap { $0 }
-        let cachedHits = hitBlocks.reduce(0) { $0 + (refCount[$1.index] == 0 ? 1 : 0) }
-        let needed = tableCount - hitBlocks.count
-        let available = freeBlockCount + evictableBlockCount - cachedHits
-        guard needed <= available else { throw KVCacheError.outOfBlocks(needed: needed, available: available) }
-
-        let first = lookup.hashes.first
-        let origin: BlockOrigin =
-            (lookup.hits.first ?? nil) != nil || (first.map { frequency.estimate($0) > 0 } ?? false) ? .continuation : .fresh
-        for b in hitBlocks { pinHit(b, now: now) }
-        var table = [BlockID]()
-        table.reserveCapacity(tableCount)
-        for i in 0..<tableCount {
-            if i < lookup.hits.count, let b = lookup.hits[i] { table.append(b) } else { table.append(takeBlock(now: now)) }
-        }
-        requests[request] = RequestState(
-            tokens: tokens, namespace: namespace, blockTable: table, hashes: lookup.hashes, committedCount: 0,
-            hints: hints, origin: origin)
-        stats.admissions += 1
-        stats.hitTokens += lookup.hitTokenCount
-        stats.holeTokens += lookup.holeTokenCount
-        stats.suffixTokens += lookup.suffixTokenCount
-        debugCheck()
-        return Admission(blockTable: table, lookup: lookup)
+        try core.admit(request, tokens: tokens, namespace: namespace, hints: hints, now: now, lookup: lookup)
     }
 
-    /// Reference count +1 on a hit; a cached block leaves the policy (or the pinned set).
-    private func pinHit(_ b: BlockID, now: Double) {
-        let i = b.index
-        if refCount[i] == 0 {
-            policy.remove(b)
-            pinned.remove(i)
-        }
-        refCount[i] += 1
-        useCount[i] = Int32(frequency.increment(BlockHash(hashOf[i])))
-        policy.recordUse(facts(b), now: now)
+    /// Extends a running request by `newTokens` (decode), allocating blocks as needed. Fails
+    /// with `outOfBlocks` and no side effect. Returns the blocks appended to its table.
+    @discardableResult
+    public func appendTokens(_ newTokens: [TokenID], to request: RequestID, now: Double) throws -> [BlockID] {
+        try core.appendTokens(newTokens, to: request, now: now)
     }
 
-    /// A free block if any, else the policy's victim (then pinned blocks, earliest expiry first).
-    func takeBlock(now: Double) -> BlockID {
-        let i: Int
-        if let f = freeBlocks.popLast() {
-            i = Int(f)
-        } else if let v = policy.popVictim(now: now) {
-            i = v.index
-            evictContent(i, now: now)
-        } else if let p = pinned.popMin() {
-            i = p.item
-            evictContent(i, now: now)
-        } else {
-            preconditionFailure("takeBlock: pool exhausted; callers check capacity first")
-        }
-        refCount[i] = 1
-        return BlockID(i)
+    /// Marks the full blocks `blocks` (table indices; clamped) of a request as computed: each
+    /// is hashed and indexed, so later lookups hit it. A block whose content is already indexed
+    /// stays unindexed (one canonical copy) and returns to the free pool on release.
+    public func commit(_ request: RequestID, blocks: Range<Int>, now: Double) throws {
+        try core.commit(request, blocks: blocks, now: now)
     }
 
-    func facts(_ b: BlockID) -> BlockFacts {
-        let i = b.index
-        return BlockFacts(
-            block: b, blockIndex: Int(blockIndexOf[i]), parentResident: linkedParent(i) != nil,
-            residentChildCount: Int(childCount[i]), useCount: Int(useCount[i]), origin: originOf[i])
-    }
+    /// Unpins a request's blocks, tail first (finish, cancel or preemption). Committed blocks
+    /// become cached (or pinned until `hints.pinUntil`); the others return to free.
+    public func release(_ request: RequestID, now: Double) throws { try core.release(request, now: now) }
 
-    /// The parent block `i` was linked to, if it still holds the same content.
-    func linkedParent(_ i: Int) -> Int? {
-        guard let link = parentLink[i], generationOf[Int(link.block)] == link.generation, indexed[Int(link.block)]
-        else { return nil }
-        return Int(link.block)
-    }
+    /// Throws `invariantViolated` on the first broken invariant (see `KVCacheCore.checkInvariants`).
+    public func checkInvariants() throws { try core.checkInvariants() }
 }

@@ -9,6 +9,12 @@ public struct MooncakeTrace: Sendable {
         public var input_length: Int
         public var output_length: Int
         public var hash_ids: [Int]
+        public init(timestamp: Double, input_length: Int, output_length: Int, hash_ids: [Int]) {
+            self.timestamp = timestamp
+            self.input_length = input_length
+            self.output_length = output_length
+            self.hash_ids = hash_ids
+        }
         /// Arrival time in seconds.
         public var arrivalSeconds: Double { timestamp / 1000 }
     }

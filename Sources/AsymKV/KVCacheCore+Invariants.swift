@@ -1,6 +1,6 @@
 import AsymCore
 
-extension KVCacheManager {
+extension KVCacheCore {
     /// Checks the manager's invariants in O(blockCount + table sizes); returns the first
     /// violation found as an error:
     /// - conservation: free + cached (policy + pinned) + in use = blockCount, each block in one state;

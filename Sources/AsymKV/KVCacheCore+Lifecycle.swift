@@ -1,12 +1,12 @@
 import AsymCore
 import AsymCost
 
-extension KVCacheManager {
+extension KVCacheCore {
     /// Extends a running request by `newTokens` (decode), allocating blocks as its table needs.
     /// Fails with `outOfBlocks` and no side effect when the pool cannot grow it.
     /// Returns the blocks appended to the table (often none).
     @discardableResult
-    public func appendTokens(_ newTokens: [TokenID], to request: RequestID, now: Double) throws -> [BlockID] {
+    public mutating func appendTokens(_ newTokens: [TokenID], to request: RequestID, now: Double) throws -> [BlockID] {
         guard var state = requests[request] else { throw KVCacheError.unknownRequest(request) }
         expirePins(now: now)
         let tableCount = (state.tokens.count + newTokens.count + blockSize - 1) / blockSize
@@ -28,16 +28,12 @@ extension KVCacheManager {
     /// is indexed, so later lookups can hit it. A block whose content is already indexed under
     /// another id is left unindexed (one canonical copy; it returns to the free pool on release).
     /// Blocks already indexed (hits, earlier commits) and partial blocks are skipped.
-    public func commit(_ request: RequestID, blocks: Range<Int>, now: Double) throws {
+    public mutating func commit(_ request: RequestID, blocks: Range<Int>, now: Double) throws {
         guard var state = requests[request] else { throw KVCacheError.unknownRequest(request) }
         guard policy.reusesBlocks else { return }
         let fullCount = min(blocks.upperBound, state.tokens.count / blockSize)
         guard blocks.lowerBound < fullCount else { return }
-        requests[request] = nil
-        defer {
-            requests[request] = state
-            debugCheck()
-        }
+        requests[request] = nil  // avoid copying `state` while it changes
         state.tokens.withUnsafeBufferPointer { buf in
             while state.hashes.count < fullCount {
                 let i = state.hashes.count
@@ -64,10 +60,12 @@ extension KVCacheManager {
                 policy.recordUse(facts(b), now: now)
             }
         }
+        requests[request] = state
         generation &+= 1
+        debugCheck()
     }
 
-    private func indexBlock(_ b: BlockID, hash: BlockHash, blockIndex: Int, origin: BlockOrigin, tokens: Slice<UnsafeBufferPointer<TokenID>>) {
+    private mutating func indexBlock(_ b: BlockID, hash: BlockHash, blockIndex: Int, origin: BlockOrigin, tokens: Slice<UnsafeBufferPointer<TokenID>>) {
         let i = b.index
         indexed[i] = true
         hashOf[i] = hash.rawValue
@@ -81,7 +79,7 @@ extension KVCacheManager {
 
     /// Unpins a request's blocks, tail first (finish, cancel or preemption). Committed blocks
     /// become cached (evictable, or pinned until `hints.pinUntil`); the others return to free.
-    public func release(_ request: RequestID, now: Double) throws {
+    public mutating func release(_ request: RequestID, now: Double) throws {
         guard let state = requests.removeValue(forKey: request) else { throw KVCacheError.unknownRequest(request) }
         expirePins(now: now)
         let pinUntil = state.hints.pinUntil.flatMap { $0 > now ? $0 : nil }
@@ -102,7 +100,7 @@ extension KVCacheManager {
     }
 
     /// Moves pinned blocks whose time is up into the policy.
-    func expirePins(now: Double) {
+    mutating func expirePins(now: Double) {
         while let m = pinned.min, m.key.primary <= now {
             pinned.remove(m.item)
             policy.insert(facts(BlockID(m.item)), now: now)
@@ -110,7 +108,7 @@ extension KVCacheManager {
     }
 
     /// Drops a block's content: unindexes it, remembers its use count, updates its parent.
-    func evictContent(_ i: Int, now: Double, counted: Bool = true) {
+    mutating func evictContent(_ i: Int, now: Double, counted: Bool = true) {
         if indexed[i] {
             let h = BlockHash(hashOf[i])
             index.remove(h, ifMappedTo: BlockID(i))
@@ -128,7 +126,7 @@ extension KVCacheManager {
         generation &+= 1
     }
 
-    func clearContent(_ i: Int) {
+    mutating func clearContent(_ i: Int) {
         indexed[i] = false
         parentLink[i] = nil
         childCount[i] = 0
