@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Vocabulary shared by every layer: ids, batch plans, sampling parameters. stdlib only.
@@ -56,10 +60,21 @@ let package = Package(
         .target(name: "AsymTraces", dependencies: ["AsymCore", "AsymKV", "AsymCost"], swiftSettings: strict),
         // Workloads, side-by-side runs, metrics and reports.
         .target(name: "AsymBench", dependencies: ["AsymEngine", "AsymTraces", "AsymModel", "CPUKernels"], swiftSettings: strict),
+        // The OpenAI-compatible HTTP server (Hummingbird 2), metrics (swift-metrics + Prometheus).
+        .target(
+            name: "AsymServer",
+            dependencies: [
+                "AsymEngine", "AsymCore", "AsymTokenizer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         // The command-line interface only; no logic.
         .executableTarget(
             name: "asymcache",
-            dependencies: ["AsymBench", "AsymEngine", "AsymModel", "AsymDefaultModel", "CPUKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["AsymBench", "AsymEngine", "AsymServer", "AsymModel", "AsymDefaultModel", "CPUKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
         .testTarget(
@@ -80,6 +95,14 @@ let package = Package(
             name: "AsymEngineTests",
             dependencies: ["AsymEngine", "AsymScheduler", "AsymKV", "AsymCost", "AsymModel", "AsymTokenizer",
                            "AsymTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AsymBenchTests", dependencies: ["AsymBench", "AsymEngine", "AsymTraces", "AsymTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AsymServerTests",
+            dependencies: ["AsymServer", "AsymEngine", "AsymTestSupport",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strict),
     ]
 )
