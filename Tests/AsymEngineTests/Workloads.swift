@@ -23,17 +23,18 @@ struct MultiTurnWorkload {
     var userLength = 30
     var maxTokens = 20
     var seed: UInt64 = 1
+    var vocabulary = 97
 
     /// Runs the workload on an engine core, feeding each turn once the previous one finished,
     /// and returns every request's output tokens and last logits, by (conversation, turn).
     func run(_ core: EngineCore, sampling: SamplingParams) throws -> [String: (tokens: [TokenID], logits: [Float])] {
-        let system = tokens(systemLength, seed: seed)
+        let system = tokens(systemLength, seed: seed, vocabulary: vocabulary)
         var histories = (0 ..< conversations).map { _ in system }
         var results: [String: (tokens: [TokenID], logits: [Float])] = [:]
         for turn in 0 ..< turns {
             var summaries: [Int: GenerationSummary] = [:]
             for c in 0 ..< conversations {
-                histories[c] += tokens(userLength + 7 * c, seed: seed &+ UInt64(100 * c + turn))
+                histories[c] += tokens(userLength + 7 * c, seed: seed &+ UInt64(100 * c + turn), vocabulary: vocabulary)
                 var params = sampling
                 params.maxTokens = maxTokens
                 params.seed = sampling.seed.map { $0 &+ UInt64(c * 10 + turn) }
