@@ -30,9 +30,11 @@ public struct EngineStats: Sendable {
     public var kv: KVCacheStats
     public var usedBlocks = 0
     public var totalBlocks = 0
-    /// Seconds spent scheduling and in the cache manager, and in the executor.
+    /// Seconds spent in the scheduler and cache manager, in the executor, and sampling and
+    /// detokenizing.
     public var scheduleSeconds = 0.0
     public var executeSeconds = 0.0
+    public var sampleSeconds = 0.0
 }
 
 /// The synchronous core: one owner, one iteration per `step()` (schedule → execute → sample →
@@ -134,6 +136,7 @@ public final class EngineCore {
         }
         let t2 = clock()
         scheduler.complete(batch, now: t2)
+        let t3 = clock()
         for (entry, logits) in zip(batch.entries, outputs) where entry.samples {
             guard let tracker = trackers[entry.sequence.id] else { continue }
             let row = logits.row(0)
@@ -147,8 +150,9 @@ public final class EngineCore {
         stats.iterations += 1
         stats.prefillTokens += batch.prefillTokenCount
         stats.decodeTokens += batch.decodeTokenCount
-        stats.scheduleSeconds += (t1 - t0) + (clock() - t2)
+        stats.scheduleSeconds += (t1 - t0) + (t3 - t2)
         stats.executeSeconds += t2 - t1
+        stats.sampleSeconds += clock() - t3
         refreshStats()
         return true
     }
