@@ -1,3 +1,5 @@
+import CKernels
+
 /// Multi-segment paged causal attention for one sequence.
 extension Kernels {
     /// Multi-segment paged causal attention for ONE sequence.
@@ -36,11 +38,22 @@ extension Kernels {
         for t in 0 ..< queryCount { attendedKeys += worker.keyRange(query: t).count }
         let work = attendedKeys * headCount * headDim
         let chunkCount = work < 1 << 16 ? 1 : min(itemCount, Parallel.coreCount * 4)
+        let useC = VectorUnit.active == .avx512 && headDim % 16 == 0 && headDim <= 256
+            && headCount / kvHeadCount <= 16
         let box = UnsafeTransfer(worker)
         Parallel.forEach(chunkCount: chunkCount) { chunk in
             // Strided items balance early (short) and late (long) queries across chunks.
             for item in stride(from: chunk, to: itemCount, by: chunkCount) {
-                box.value.run(queries: tiles[item / kvHeadCount], kvHead: item % kvHeadCount)
+                let tile = tiles[item / kvHeadCount], kvHead = item % kvHeadCount
+                if useC {
+                    let w = box.value
+                    ck_attention_item(
+                        w.out, w.queries, w.positions, tile.lowerBound, tile.upperBound, w.keyCache, w.valueCache,
+                        w.blockTable, w.blockSize, w.headCount, w.kvHeadCount, w.headDim, kvHead, w.scale,
+                        w.slidingWindow ?? 0)
+                } else {
+                    box.value.run(queries: tile, kvHead: kvHead)
+                }
             }
         }
     }
