@@ -108,6 +108,7 @@ public struct ComputeBenchmark {
                             rate: String(format: "%.1f tokens/s, %.1f GB/s", 1 / seconds, bytes / seconds / 1e9),
                             seconds: seconds, cpuShare: lastCPUShare.value))
         }
+        guard context >= 512 else { return rows }  // the holes test needs room for 16 holes and 256 tokens
         progress("holes vs contiguous")
         rows += try holes(runner: runner, segment: segment, pass: { pass($0) }, context: context)
         return rows

@@ -37,13 +37,19 @@ extension Kernels {
         var attendedKeys = 0
         for t in 0 ..< queryCount { attendedKeys += worker.keyRange(query: t).count }
         let work = attendedKeys * headCount * headDim
-        let chunkCount = work < 1 << 16 ? 1 : min(itemCount, Parallel.coreCount * 4)
+        let parallel = work >= 1 << 16 && itemCount > 1
+        // Longest tiles first, each item claimed by whichever core is free: spread holes of
+        // unequal length balance like a contiguous chunk. Order never changes an item's bits.
+        let order = parallel
+            ? tiles.indices.sorted { worker.keyRange(query: tiles[$0].upperBound - 1).count
+                > worker.keyRange(query: tiles[$1].upperBound - 1).count }
+            : Array(tiles.indices)
         let useC = VectorUnit.active == .avx512 && headDim % 16 == 0 && headDim <= 256
             && headCount / kvHeadCount <= 16
         let box = UnsafeTransfer(worker)
-        Parallel.forEach(chunkCount: chunkCount) { chunk in
-            // Strided items balance early (short) and late (long) queries across chunks.
-            for item in stride(from: chunk, to: itemCount, by: chunkCount) {
+        Parallel.forEach(chunkCount: parallel ? itemCount : 1) { chunk in
+            for slot in parallel ? chunk ..< chunk + 1 : 0 ..< itemCount {
+                let item = order[slot / kvHeadCount] * kvHeadCount + slot % kvHeadCount
                 let tile = tiles[item / kvHeadCount], kvHead = item % kvHeadCount
                 if useC {
                     let w = box.value
