@@ -149,13 +149,19 @@ CK_TARGET void ck_attention_item(float *out, const float *queries, const int32_t
                 }
             }
             // kt[d][j] = key (chunkStart + j)[d] for keys in [from, to], else 0 (never read).
+            const float *firstKey = keyBase + (firstSlot + c0) * slotStride;
+            const int whole = from == chunkStart && to == chunkStart + 15;
             for (size_t v = 0; v < vectors; v++) {
                 __m512 r[16];
-                for (long j = 0; j < 16; j++) {
-                    long key = chunkStart + j;
-                    r[j] = key >= from && key <= to
-                        ? _mm512_loadu_ps(keyBase + (firstSlot + c0 + j) * slotStride + v * 16)
-                        : _mm512_setzero_ps();
+                if (whole) {
+#pragma clang loop unroll(full)
+                    for (int j = 0; j < 16; j++) r[j] = _mm512_loadu_ps(firstKey + j * slotStride + v * 16);
+                } else {
+                    for (long j = 0; j < 16; j++) {
+                        long key = chunkStart + j;
+                        r[j] = key >= from && key <= to ? _mm512_loadu_ps(firstKey + j * slotStride + v * 16)
+                                                        : _mm512_setzero_ps();
+                    }
                 }
                 transpose16(r);
                 for (int d = 0; d < 16; d++) _mm512_store_ps(kt + (v * 16 + d) * 16, r[d]);
