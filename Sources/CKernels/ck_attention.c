@@ -98,15 +98,18 @@ CK_TARGET static void pv(size_t vectors, float *acc, const float *weights, const
 CK_TARGET void ck_attention_item(float *out, const float *queries, const int32_t *positions, size_t queryBegin,
                                  size_t queryEnd, const float *keyCache, const float *valueCache,
                                  const int32_t *blockTable, size_t blockSize, size_t headCount,
-                                 size_t kvHeadCount, size_t headDim, size_t kvHead, float scale, size_t window) {
+                                 size_t kvHeadCount, size_t headDim, size_t kvHeadBegin, size_t kvHeadEnd,
+                                 float scale, size_t window) {
     const size_t group = headCount / kvHeadCount, queryCount = queryEnd - queryBegin;
-    const size_t rows = queryCount * group, slotStride = kvHeadCount * headDim, vectors = headDim / 16;
-    // Scratch: acc (rows, headDim), kt (headDim, 16), scores (rows, 16), maxima, sums (rows).
-    size_t floats = rows * headDim + headDim * 16 + rows * 16 + 2 * rows;
+    const size_t heads = kvHeadEnd - kvHeadBegin, slotStride = kvHeadCount * headDim, vectors = headDim / 16;
+    // Rows of one KV head: (query, group member); all rows: (head, query, group member).
+    const size_t rows = queryCount * group, allRows = rows * heads;
+    // Scratch: acc (allRows, headDim), kt (headDim, 16), scores (rows, 16), maxima, sums (allRows).
+    size_t floats = allRows * headDim + headDim * 16 + rows * 16 + 2 * allRows;
     float *acc = aligned_alloc(64, ((floats * sizeof(float)) + 63) & ~(size_t)63);
     if (!acc) abort();
-    float *kt = acc + rows * headDim, *scores = kt + headDim * 16, *maxima = scores + rows * 16;
-    float *sums = maxima + rows;
+    float *kt = acc + allRows * headDim, *scores = kt + headDim * 16, *maxima = scores + rows * 16;
+    float *sums = maxima + allRows;
     const float *q[256];
     long lows[16], highs[16];
     long unionLow = 0x7fffffffffffffffL, unionHigh = -1;
@@ -118,14 +121,13 @@ CK_TARGET void ck_attention_item(float *out, const float *queries, const int32_t
         if (lo < unionLow) unionLow = lo;
         if (p > unionHigh) unionHigh = p;
     }
-    for (size_t r = 0; r < rows; r++) {
-        size_t t = r / group, g = r % group;
-        q[r] = queries + ((queryBegin + t) * headCount + kvHead * group + g) * headDim;
+    for (size_t r = 0; r < allRows; r++) {
+        size_t h = r / rows, t = r % rows / group, g = r % group;
+        q[r] = queries + ((queryBegin + t) * headCount + (kvHeadBegin + h) * group + g) * headDim;
         maxima[r] = -INFINITY;
         sums[r] = 0;
     }
-    for (size_t i = 0; i < rows * headDim; i++) acc[i] = 0;
-    const float *keyBase = keyCache + kvHead * headDim, *valueBase = valueCache + kvHead * headDim;
+    for (size_t i = 0; i < allRows * headDim; i++) acc[i] = 0;
     __attribute__((aligned(64))) float weights[16];
 
     for (long block = unionLow / (long)blockSize; block <= unionHigh / (long)blockSize; block++) {
@@ -136,18 +138,23 @@ CK_TARGET void ck_attention_item(float *out, const float *queries, const int32_t
             long from = unionLow > chunkStart ? unionLow : chunkStart;
             long to = unionHigh < chunkStart + chunkLength - 1 ? unionHigh : chunkStart + chunkLength - 1;
             if (from > to) continue;
-            // The block after next sits anywhere in the arena: fetch its keys and values for this head now.
+            // The block after next sits anywhere in the arena: fetch its keys and values for these heads now.
             if (c0 == 0 && block + 2 <= unionHigh / (long)blockSize) {
                 const size_t nextSlot = (size_t)blockTable[block + 2] * blockSize;
                 for (size_t j = 0; j < blockSize; j++) {
-                    const char *k = (const char *)(keyBase + (nextSlot + j) * slotStride);
-                    const char *v = (const char *)(valueBase + (nextSlot + j) * slotStride);
-                    for (size_t line = 0; line < headDim * sizeof(float); line += 64) {
+                    const char *k = (const char *)(keyCache + (nextSlot + j) * slotStride + kvHeadBegin * headDim);
+                    const char *v = (const char *)(valueCache + (nextSlot + j) * slotStride + kvHeadBegin * headDim);
+                    for (size_t line = 0; line < heads * headDim * sizeof(float); line += 64) {
                         _mm_prefetch(k + line, _MM_HINT_T0);
                         _mm_prefetch(v + line, _MM_HINT_T0);
                     }
                 }
             }
+            for (size_t h = 0; h < heads; h++) {
+            const float *keyBase = keyCache + (kvHeadBegin + h) * headDim;
+            const float *valueBase = valueCache + (kvHeadBegin + h) * headDim;
+            const float *const *hq = q + h * rows;
+            float *hacc = acc + h * rows * headDim, *hmaxima = maxima + h * rows, *hsums = sums + h * rows;
             // kt[d][j] = key (chunkStart + j)[d] for keys in [from, to], else 0 (never read).
             const float *firstKey = keyBase + (firstSlot + c0) * slotStride;
             const int whole = from == chunkStart && to == chunkStart + 15;
@@ -168,7 +175,7 @@ CK_TARGET void ck_attention_item(float *out, const float *queries, const int32_t
             }
             for (size_t r = 0; r < rows; r += 8) {
                 int n = rows - r < 8 ? (int)(rows - r) : 8;
-                scores_block(n, q + r, kt, headDim, scale, scores + r * 16);
+                scores_block(n, hq + r, kt, headDim, scale, scores + r * 16);
             }
             for (size_t r = 0; r < rows; r++) {
                 size_t t = r / group;
@@ -179,25 +186,26 @@ CK_TARGET void ck_attention_item(float *out, const float *queries, const int32_t
                 __mmask16 mask = (__mmask16)(ck_low_mask(j1 + 1) & ~ck_low_mask(j0));
                 __m512 s = _mm512_load_ps(scores + r * 16);
                 float chunkMax = _mm512_mask_reduce_max_ps(mask, s);
-                float oldMax = maxima[r], newMax = chunkMax > oldMax ? chunkMax : oldMax;
-                float *a = acc + r * headDim;
+                float oldMax = hmaxima[r], newMax = chunkMax > oldMax ? chunkMax : oldMax;
+                float *a = hacc + r * headDim;
                 if (newMax != oldMax && oldMax != -INFINITY) {
                     __m512 correction = ck_exp(_mm512_set1_ps(oldMax - newMax));
-                    sums[r] *= _mm512_cvtss_f32(correction);
+                    hsums[r] *= _mm512_cvtss_f32(correction);
                     for (size_t v = 0; v < vectors; v++)
                         _mm512_store_ps(a + v * 16, _mm512_mul_ps(_mm512_load_ps(a + v * 16), correction));
                 }
-                maxima[r] = newMax;
+                hmaxima[r] = newMax;
                 __m512 e = _mm512_maskz_mov_ps(mask, ck_exp(_mm512_sub_ps(s, _mm512_set1_ps(newMax))));
-                sums[r] += ck_sum16(e);
+                hsums[r] += ck_sum16(e);
                 _mm512_store_ps(weights, e);
                 pv(vectors, a, weights, valueBase + (firstSlot + c0) * slotStride, slotStride, j0, j1);
             }
+            }
         }
     }
-    for (size_t r = 0; r < rows; r++) {
-        size_t t = r / group, g = r % group;
-        float *o = out + ((queryBegin + t) * headCount + kvHead * group + g) * headDim;
+    for (size_t r = 0; r < allRows; r++) {
+        size_t h = r / rows, t = r % rows / group, g = r % group;
+        float *o = out + ((queryBegin + t) * headCount + (kvHeadBegin + h) * group + g) * headDim;
         __m512 sum = _mm512_set1_ps(sums[r]);
         for (size_t v = 0; v < vectors; v++)
             _mm512_storeu_ps(o + v * 16, _mm512_div_ps(_mm512_load_ps(acc + r * headDim + v * 16), sum));
@@ -209,8 +217,8 @@ CK_TARGET void ck_attention_item(float *out, const float *queries, const int32_t
 #include <stdlib.h>
 void ck_attention_item(float *out, const float *queries, const int32_t *positions, size_t queryBegin,
                        size_t queryEnd, const float *keyCache, const float *valueCache, const int32_t *blockTable,
-                       size_t blockSize, size_t headCount, size_t kvHeadCount, size_t headDim, size_t kvHead,
-                       float scale, size_t window) {
+                       size_t blockSize, size_t headCount, size_t kvHeadCount, size_t headDim, size_t kvHeadBegin,
+                       size_t kvHeadEnd, float scale, size_t window) {
     abort();
 }
 #endif

@@ -28,7 +28,9 @@ void ck_matmul(float *out, size_t outStride, const float *x, size_t rowCount, si
                const void *w, int weightType, size_t columnBegin, size_t columnEnd, const float *bias);
 
 /// One work item of paged causal attention: queries [queryBegin, queryEnd) (consecutive
-/// positions, at most 16) against KV head `kvHead` and the query heads of its group.
+/// positions, at most 16) against KV heads [kvHeadBegin, kvHeadEnd) and the query heads of their
+/// groups; (queries · group size · KV heads) must be at most 256. Several KV heads per item read
+/// each slot's keys and values as one run (better for decode, where a tile is one query).
 /// Shapes as in Kernels.pagedAttention; headDim must be a multiple of 16 and at most 256.
 /// window = 0 means no sliding window.
 ///
@@ -40,7 +42,7 @@ void ck_matmul(float *out, size_t outStride, const float *x, size_t rowCount, si
 void ck_attention_item(float *out, const float *queries, const int32_t *positions, size_t queryBegin,
                        size_t queryEnd, const float *keyCache, const float *valueCache,
                        const int32_t *blockTable, size_t blockSize, size_t headCount, size_t kvHeadCount,
-                       size_t headDim, size_t kvHead, float scale, size_t window);
+                       size_t headDim, size_t kvHeadBegin, size_t kvHeadEnd, float scale, size_t window);
 
 /// Ceiling probe: `iterations` steps of 24 independent 16-lane FMA chains (768 flop per step),
 /// register-only. Returns a value that depends on every chain so nothing is optimized away.
