@@ -41,7 +41,9 @@ let package = Package(
         // Byte-level BPE tokenizer from tokenizer.json, streaming detokenizer, chat templates.
         .target(name: "AsymTokenizer", swiftSettings: strict),
         // Numeric kernels on raw pointers, each with a naive twin. Knows no engine types.
-        .target(name: "CPUKernels", swiftSettings: strict),
+        .target(name: "CPUKernels", dependencies: ["CKernels"], swiftSettings: strict),
+        // AVX-512 micro-kernels in C, compiled per function and chosen at run time by CPUKernels.
+        .target(name: "CKernels"),
         // Hugging Face checkpoints (config, safetensors) and one forward file per architecture.
         .target(name: "AsymModel", dependencies: ["AsymCore", "CPUKernels"], swiftSettings: strict),
         // The embedded default model (kjv-llama-12m), shipped as a resource.

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Multi-segment paged causal attention for one sequence.
 extension Kernels {
     /// Multi-segment paged causal attention for ONE sequence.
@@ -31,16 +33,37 @@ extension Kernels {
             blockTable: blockTable, blockSize: blockSize, headCount: headCount, kvHeadCount: kvHeadCount,
             headDim: headDim, scale: scale, slidingWindow: slidingWindow)
         let tiles = queryTiles(positions: positions, queryCount: queryCount, maximumLength: PagedAttentionWorker.queryTileSize)
-        let itemCount = tiles.count * kvHeadCount
+        let useC = VectorUnit.active == .avx512 && headDim % 16 == 0 && headDim <= 256
+            && headCount / kvHeadCount <= 16
+        // Single-query tiles (decode) take several KV heads per item so each slot is read as one
+        // run, leaving one item per core; otherwise one KV head per item.
+        let headsPerItem = useC && tiles.count == 1 && tiles[0].count == 1
+            ? max(1, kvHeadCount / Parallel.coreCount) : 1
+        let headGroups = stride(from: 0, to: kvHeadCount, by: headsPerItem).map { $0 ..< min($0 + headsPerItem, kvHeadCount) }
+        let itemCount = tiles.count * headGroups.count
         var attendedKeys = 0
         for t in 0 ..< queryCount { attendedKeys += worker.keyRange(query: t).count }
         let work = attendedKeys * headCount * headDim
-        let chunkCount = work < 1 << 16 ? 1 : min(itemCount, Parallel.coreCount * 4)
+        let parallel = work >= 1 << 16 && itemCount > 1
+        // Longest tiles first, each item claimed by whichever core is free: spread holes of
+        // unequal length balance like a contiguous chunk. Order never changes an item's bits.
+        let order = parallel
+            ? tiles.indices.sorted { worker.keyRange(query: tiles[$0].upperBound - 1).count
+                > worker.keyRange(query: tiles[$1].upperBound - 1).count }
+            : Array(tiles.indices)
         let box = UnsafeTransfer(worker)
-        Parallel.forEach(chunkCount: chunkCount) { chunk in
-            // Strided items balance early (short) and late (long) queries across chunks.
-            for item in stride(from: chunk, to: itemCount, by: chunkCount) {
-                box.value.run(queries: tiles[item / kvHeadCount], kvHead: item % kvHeadCount)
+        Parallel.forEach(chunkCount: parallel ? itemCount : 1) { chunk in
+            for slot in parallel ? chunk ..< chunk + 1 : 0 ..< itemCount {
+                let tile = tiles[order[slot / headGroups.count]], heads = headGroups[slot % headGroups.count]
+                if useC {
+                    let w = box.value
+                    ck_attention_item(
+                        w.out, w.queries, w.positions, tile.lowerBound, tile.upperBound, w.keyCache, w.valueCache,
+                        w.blockTable, w.blockSize, w.headCount, w.kvHeadCount, w.headDim, heads.lowerBound,
+                        heads.upperBound, w.scale, w.slidingWindow ?? 0)
+                } else {
+                    for kvHead in heads { box.value.run(queries: tile, kvHead: kvHead) }
+                }
             }
         }
     }

@@ -1,7 +1,11 @@
+import CKernels
+
 /// Matrix multiply against a PyTorch-layout weight: out = input · weightᵀ (+ bias).
 ///
-/// Each output element is one dot product over k with a single `SIMD8<Float>` accumulator
-/// (lane l sums k ≡ l mod 8, ascending), then the fixed lane sum of `SIMDMath.sum`, then the
+/// With `VectorUnit.avx512`, the C kernel `ck_matmul` computes each element as one 16-lane FMA
+/// accumulator over k, a fixed lane tree, then the bias (see CKernels.h). Otherwise each output
+/// element is one dot product over k with a single `SIMD8<Float>` accumulator (lane l sums
+/// k ≡ l mod 8, ascending), then the fixed lane sum of `SIMDMath.sum`, then the
 /// k % 8 tail in ascending order, then the bias. Every micro-kernel (2×2, 2×1, 1×4, 1×1)
 /// performs exactly this sequence per element; tiles only share loads. Threads split output
 /// columns. So a row's result never depends on rowCount, tiling or thread count.
@@ -17,6 +21,10 @@ extension Kernels {
         precondition(rowCount >= 0, "matmul: negative rowCount")
         let columnCount = weight.rows
         if rowCount == 0 || columnCount == 0 { return }
+        if VectorUnit.active == .avx512 {
+            matmulAVX512(out: out, input: input, weight: weight, bias: bias, rowCount: rowCount)
+            return
+        }
         let panelWidth = matmulPanelWidth(depth: weight.columns)
         let panelCount = (columnCount + panelWidth - 1) / panelWidth
         let work = rowCount * columnCount * weight.columns
@@ -88,6 +96,25 @@ extension Kernels {
                 }
             }
             panelStart += width
+        }
+    }
+
+    /// `matmul` on the AVX-512 kernel; threads split output columns in multiples of 16.
+    private static func matmulAVX512(
+        out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: WeightMatrix,
+        bias: UnsafePointer<Float>?, rowCount: Int
+    ) {
+        let columnCount = weight.rows
+        let work = rowCount * columnCount * weight.columns
+        let chunkCount = work < 1 << 17 ? 1 : max(1, min((columnCount + 15) / 16, Parallel.coreCount * 2))
+        let pointers = UnsafeTransfer((out, input, bias))
+        Parallel.forEach(chunkCount: chunkCount) { chunk in
+            let (out, input, bias) = pointers.value
+            let columns = Parallel.range(chunk: chunk, of: chunkCount, count: columnCount, granule: 16)
+            if columns.isEmpty { return }
+            ck_matmul(
+                out, columnCount, input, rowCount, weight.columns, weight.base, weight.type.kernelCode,
+                columns.lowerBound, columns.upperBound, bias)
         }
     }
 }

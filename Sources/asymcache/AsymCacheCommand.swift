@@ -7,6 +7,15 @@ struct AsymCacheCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "asymcache",
         abstract: "A lossless, computation-latency-aware KV-cache LLM inference engine.",
-        subcommands: [GenerateCommand.self, ProfileCommand.self, OverheadCommand.self, ModelBenchCommand.self, CacheReplayCommand.self, KVBenchCommand.self, KernelBenchCommand.self]
+        subcommands: [
+            GenerateCommand.self,
+            ProfileCommand.self,
+            OverheadCommand.self,
+            ModelBenchCommand.self,
+            ComputeBenchCommand.self,
+            KernelBenchCommand.self,
+            CacheReplayCommand.self,
+            KVBenchCommand.self,
+        ]
     )
 }

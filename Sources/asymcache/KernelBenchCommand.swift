@@ -27,7 +27,7 @@ struct KernelBenchCommand: ParsableCommand {
     }
 
     private func benchMatmul() {
-        print("matmul: out(M, N) = in(M, K) · W(N, K)ᵀ, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print("matmul: out(M, N) = in(M, K) · W(N, K)ᵀ, \(ProcessInfo.processInfo.activeProcessorCount) cores, kernels \(VectorUnit.active.rawValue)")
         for type in [WeightType.f32, .bf16, .f16] {
             for (n, k) in [(768, 768), (2048, 768)] {
                 for m in [1, 16, 256, 512] {

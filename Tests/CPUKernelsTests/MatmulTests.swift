@@ -28,7 +28,7 @@ struct MatmulTests {
         }
     }
 
-    @Test("a row's output is bit-identical for rowCount 1, 3, 7, 64 and 200", arguments: [WeightType.f32, .bf16])
+    @Test("a row's output is bit-identical for rowCount 1, 3, 7, 64 and 200", arguments: [WeightType.f32, .f16, .bf16])
     func batchInvariant(type: WeightType) {
         let columns = 70, depth = 75  // odd sizes: column and depth remainders
         let weight = TestWeight(randomFloats(columns * depth, seed: 7), rows: columns, columns: depth, type: type)
