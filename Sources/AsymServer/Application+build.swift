@@ -1,4 +1,5 @@
 import AsymEngine
+import AsymKV
 import Hummingbird
 import Logging
 import NIOCore
@@ -41,4 +42,13 @@ public func buildRouter(config: ServerConfig, served: ServedModel, metrics: Serv
                  body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(after: served.engine.stats))))
     }
     return router
+}
+
+/// Runs the server until SIGINT or SIGTERM; then it stops accepting, lets the requests in flight
+/// finish, stops the engine, and returns.
+public func runServer(config: ServerConfig, served: ServedModel) async throws {
+    var logger = Logger(label: "asymcache.server")
+    logger.logLevel = .info
+    logger.info("serving \(served.name) (policy \(config.policy.rawValue), \(config.kvCacheTokens) KV tokens)")
+    try await buildApplication(config: config, served: served, logger: logger).runService()
 }
