@@ -15,11 +15,26 @@ enum JSONCoding {
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let key = inexactInteger(in: bytes) {
+                throw APIError.invalid("'\(key)' must be an integer in range", param: key)
+            }
             throw APIError.decoding(error)
         } catch let error as APIError {
             throw error
         } catch {
             throw APIError.invalid("the body is not valid JSON: \(error)", code: "invalid_json")
+        }
+    }
+
+    static let integerFields = ["max_tokens", "max_completion_tokens", "n", "best_of", "seed", "top_k", "logprobs"]
+
+    /// Foundation reports a number that does not fit an integer field (1.5, 1e30) as corrupt data
+    /// with no path: find the field, so that the error can name it.
+    private static func inexactInteger(in bytes: [UInt8]) -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else { return nil }
+        return integerFields.first { key in
+            guard let number = object[key] as? NSNumber, !(object[key] is Bool) else { return false }
+            return Int64(exactly: number.doubleValue) == nil || number.doubleValue != number.doubleValue.rounded()
         }
     }
 }

@@ -130,7 +130,7 @@ public struct LoadTester: Sendable {
     }
 
     /// A shared system prompt (cache hits) and a per-client, per-turn question.
-    static func requestBody(client: Int, turn: Int, maxTokens: Int, model: String?, ignoreEOS: Bool) -> [UInt8] {
+    public static func requestBody(client: Int, turn: Int, maxTokens: Int, model: String?, ignoreEOS: Bool) -> [UInt8] {
         var body: [String: Any] = [
             "messages": [
                 ["role": "system", "content": "You answer questions about the book of Genesis, briefly and plainly."],
@@ -150,14 +150,24 @@ public struct LoadTester: Sendable {
     }
 
     /// Polls `/health` until nothing runs or waits (at most 30 s).
+    ///
+    /// The engine refreshes its statistics after each forward pass, not when a request is
+    /// cancelled while it is otherwise idle; so each poll first sends a one-token probe request,
+    /// which forces a pass (the probe itself finishes, and frees its blocks, within that pass).
     public func waitForIdle() throws -> HealthReport {
         let deadline = Date().addingTimeInterval(30)
-        var last = try health()
-        while (last.running > 0 || last.waiting > 0) && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.05)
-            last = try health()
+        var probe: [String: Any] = ["prompt": "probe", "max_tokens": 1, "temperature": 0]
+        if let model = config.model { probe["model"] = model }
+        let probeBody = Array(try JSONSerialization.data(withJSONObject: probe))
+        while true {
+            let reply = try client.request(method: "POST", path: "/v1/completions", body: probeBody)
+            guard reply.status == 200 else {
+                throw LoopbackHTTPClient.Failure(description: "probe request answered \(reply.status): \(reply.text)")
+            }
+            let last = try health()
+            if (last.running == 0 && last.waiting == 0) || Date() > deadline { return last }
+            Thread.sleep(forTimeInterval: 0.1)
         }
-        return last
     }
 
     private func runThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
