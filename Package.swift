@@ -74,7 +74,8 @@ let package = Package(
         // The command-line interface only; no logic.
         .executableTarget(
             name: "asymcache",
-            dependencies: ["AsymBench", "AsymEngine", "AsymServer", "AsymModel", "AsymDefaultModel", "CPUKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["AsymBench", "AsymEngine", "AsymServer", "AsymModel", "AsymTokenizer", "AsymKV", "AsymCost",
+                           "AsymScheduler", "AsymCore", "AsymDefaultModel", "CPUKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
         .testTarget(

@@ -1,0 +1,106 @@
+import AsymCore
+import AsymCost
+import AsymModel
+import Foundation
+
+/// Measures this machine's cost surface with the engine's own kernels: whole-model pass times for
+/// prefill chunks (prefix length P, chunk length C) and for decode batches (B sequences at context P).
+public struct Profiler {
+    public struct Grid: Sendable {
+        public var prefixLengths: [Int]
+        public var chunkLengths: [Int]
+        public var decodeContexts: [Int]
+        public var decodeBatches: [Int]
+    }
+
+    public let model: LlamaModel
+    public let repetitions: Int
+
+    public init(model: LlamaModel, repetitions: Int = 3) {
+        self.model = model
+        self.repetitions = repetitions
+    }
+
+    /// The default fitting grid, bounded by the model's context limit.
+    public func fitGrid() -> Grid {
+        let limit = model.config.maxPositionEmbeddings
+        return Grid(prefixLengths: [0, 256, 512, 1024, 1536].filter { $0 + 512 <= limit },
+                    chunkLengths: [16, 64, 128, 256, 512],
+                    decodeContexts: [128, 512, 1024].filter { $0 < limit }, decodeBatches: [1, 8, 32])
+    }
+
+    /// Off-grid points to check the fitted model on (never used for fitting).
+    public func heldOutGrid() -> Grid {
+        let limit = model.config.maxPositionEmbeddings
+        return Grid(prefixLengths: [384, 768, 1280].filter { $0 + 384 <= limit }, chunkLengths: [32, 96, 192, 384],
+                    decodeContexts: [768].filter { $0 < limit }, decodeBatches: [4, 16])
+    }
+
+    /// Measures every point of `grid`. `progress` gets (done, total).
+    public func measure(_ grid: Grid, device: String, progress: (Int, Int) -> Void = { _, _ in }) throws -> CostProfile {
+        let blockSize = 16
+        let maxPrefix = (grid.prefixLengths + grid.decodeContexts).max() ?? 0
+        let maxChunk = grid.chunkLengths.max() ?? 1
+        let maxBatch = grid.decodeBatches.max() ?? 1
+        let prefixBlocks = (maxPrefix + maxChunk + blockSize - 1) / blockSize
+        // One shared prefix, plus one private tail block per decode sequence.
+        let runner = ModelRunner(model: model, source: "profile", blockCount: prefixBlocks + maxBatch + 1, blockSize: blockSize)
+        let tokens = (0 ..< maxPrefix + maxChunk).map { TokenID(truncatingIfNeeded: ($0 * 7919 + 13) % model.config.vocabularySize) }
+        let table = (0 ..< prefixBlocks).map { BlockID($0) }
+        _ = try runner.execute(plan(table, [QuerySegment(startPosition: 0, tokens: Array(tokens[0 ..< maxPrefix + 1]))]))
+        let total = grid.prefixLengths.count * grid.chunkLengths.count + grid.decodeContexts.count * grid.decodeBatches.count
+        var done = 0
+        var prefill: [CostProfile.PrefillRow] = []
+        for p in grid.prefixLengths {
+            for c in grid.chunkLengths {
+                let segment = QuerySegment(startPosition: p, tokens: Array(tokens[p ..< p + c]))
+                prefill.append(.init(P: p, C: c, ms: try median { _ = try runner.execute(plan(table, [segment])) }))
+                done += 1
+                progress(done, total)
+            }
+        }
+        var decode: [CostProfile.DecodeRow] = []
+        for p in grid.decodeContexts {
+            for b in grid.decodeBatches {
+                // B sequences share the prefix blocks; position p goes to each one's own tail block.
+                let sequences = (0 ..< b).map { i in
+                    var own = Array(table[0 ..< p / blockSize])
+                    own.append(BlockID(prefixBlocks + i))
+                    return SequencePass(blockTable: own, segments: [QuerySegment(startPosition: p, tokens: [tokens[p]])],
+                                        logitPositions: [p])
+                }
+                decode.append(.init(P: p, B: b, ms: try median { _ = try runner.execute(BatchPlan(sequences: sequences)) }))
+                done += 1
+                progress(done, total)
+            }
+        }
+        return CostProfile(device: device, model: "\(model.config.architecture) \(model.config.layerCount)x\(model.config.hiddenSize)",
+                           prefill: prefill, decode: decode)
+    }
+
+    private func plan(_ table: [BlockID], _ segments: [QuerySegment]) -> BatchPlan {
+        BatchPlan(sequences: [SequencePass(blockTable: table, segments: segments, logitPositions: [segments.last!.endPosition - 1])])
+    }
+
+    /// Median wall time of `repetitions` runs after one warm-up, in ms.
+    private func median(_ body: () throws -> Void) throws -> Double {
+        try body()
+        var samples: [Double] = []
+        for _ in 0 ..< repetitions {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        return samples.sorted()[samples.count / 2]
+    }
+
+    /// A short description of this machine for the profile's `device` field.
+    public static func deviceDescription() -> String {
+        var cpu = "CPU"
+        if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+           let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }) {
+            cpu = line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? cpu
+        }
+        return "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) threads"
+    }
+}
