@@ -90,8 +90,9 @@ import Testing
     }
 
     @Test func healthReportsTheKVPool() async throws {
-        try await withServer { client, _ in
+        try await withServer { client, served in
             _ = try await client.post("/v1/completions", ["prompt": "hello there", "max_tokens": 2])
+            _ = try await settledStats(served, finished: 1)
             let json = try await client.get("/health").json
             #expect(json["status"] as? String == "ok")
             #expect(json["kv_used_blocks"] as? Int == 0)
@@ -104,6 +105,7 @@ import Testing
         try await withServer { client, served in
             _ = try await client.post("/v1/completions", ["prompt": "hello there", "max_tokens": 3, "temperature": 0])
             _ = try await client.post("/v1/completions", ["prompt": "hello", "n": 3])
+            let stats = try await settledStats(served, finished: 1)
             let response = try await client.get("/metrics")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
@@ -119,8 +121,7 @@ import Testing
             #expect(metricValue(text, "vllm:generation_tokens_total") == 3)
             #expect(metricValue(text, "vllm:request_success_total", labels: "finished_reason=\"length\"") == 1)
             #expect(metricValue(text, "asymcache:request_errors_total", labels: "code=\"400\"") == 1)
-            #expect(metricValue(text, "vllm:prefix_cache_queries_total") == Double(served.engine.stats.kv.suffixTokens
-                + served.engine.stats.kv.hitTokens + served.engine.stats.kv.holeTokens))
+            #expect(metricValue(text, "vllm:prefix_cache_queries_total") == Double(stats.kv.suffixTokens + stats.kv.hitTokens + stats.kv.holeTokens))
         }
     }
 }

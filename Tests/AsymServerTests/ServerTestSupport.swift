@@ -87,3 +87,13 @@ func generateDirectly(_ request: GenerationRequest) async throws -> GenerationSu
     }
     throw CancellationError()
 }
+
+/// The engine's statistics once `finished` requests have finished. The engine publishes them
+/// just after the pass that yields a request's last event, so a client can see its answer a
+/// moment before the statistics that include it.
+func settledStats(_ served: ServedModel, finished: Int) async throws -> EngineStats {
+    for _ in 0 ..< 500 where served.engine.stats.finishedRequests < finished {
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    return served.engine.stats
+}
