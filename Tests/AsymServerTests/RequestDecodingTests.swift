@@ -1,6 +1,7 @@
 @testable import AsymServer
 import AsymCore
 import AsymEngine
+import AsymTokenizer
 import HTTPTypes
 import Testing
 
