@@ -132,7 +132,13 @@ def main():
     metrics = urllib.request.urlopen(base + "/metrics").read().decode()
     check("vllm:prefix_cache_hits_total" in metrics and "vllm:time_to_first_token_seconds_bucket" in metrics,
           "metrics: vLLM names exposed")
-    health = json.loads(urllib.request.urlopen(base + "/health").read())
+    # The engine publishes its statistics after each pass: a 1-token probe forces one.
+    for _ in range(100):
+        client.completions.create(model=model, prompt="probe", max_tokens=1)
+        health = json.loads(urllib.request.urlopen(base + "/health").read())
+        if health["running"] == 0 and health["waiting"] == 0:
+            break
+        time.sleep(0.1)
     check(health["kv_used_blocks"] == 0 and health["running"] == 0, "health: KV pool back to empty")
 
     print(f"{len(FAILURES)} failure(s)")
