@@ -16,6 +16,8 @@ struct AsymCacheCommand: AsyncParsableCommand {
             KernelBenchCommand.self,
             CacheReplayCommand.self,
             KVBenchCommand.self,
+            ServeCommand.self,
+            LoadTestCommand.self,
         ]
     )
 }
