@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Vocabulary shared by every layer: ids, batch plans, sampling parameters. stdlib only.
@@ -42,7 +44,8 @@ let package = Package(
         .target(name: "AsymTokenizer", swiftSettings: strict),
         // Numeric kernels on raw pointers, each with a naive twin. Knows no engine types.
         .target(name: "CPUKernels", dependencies: ["CKernels"], swiftSettings: strict),
-        // AVX-512 micro-kernels in C, compiled per function and chosen at run time by CPUKernels.
+        // AVX-512 microkernels in C, compiled per function with target attributes and chosen at run
+        // time; on other CPUs CPUKernels uses its Swift SIMD kernels.
         .target(name: "CKernels"),
         // Hugging Face checkpoints (config, safetensors) and one forward file per architecture.
         .target(name: "AsymModel", dependencies: ["AsymCore", "CPUKernels"], swiftSettings: strict),
@@ -66,9 +69,12 @@ let package = Package(
         .target(
             name: "AsymServer",
             dependencies: [
-                "AsymEngine", "AsymCore", "AsymTokenizer",
+                "AsymEngine", "AsymCore", "AsymCost", "AsymKV", "AsymModel", "AsymScheduler", "AsymTokenizer",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -104,7 +110,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "AsymServerTests",
-            dependencies: ["AsymServer", "AsymEngine", "AsymTestSupport",
+            dependencies: ["AsymServer", "AsymEngine", "AsymCost", "AsymKV", "AsymScheduler", "AsymTestSupport",
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strict),
     ]

@@ -95,6 +95,12 @@ public final class Engine: @unchecked Sendable {
             condition.unlock()
             if exit { break }
             for command in commands { handle(command) }
+            if !commands.isEmpty {  // cancellations change the pool before the next pass
+                core.refreshStats()
+                condition.lock()
+                snapshot = core.stats
+                condition.unlock()
+            }
             core.step()
             condition.lock()
             snapshot = core.stats

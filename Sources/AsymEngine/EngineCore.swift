@@ -112,6 +112,7 @@ public final class EngineCore {
         guard let tracker = trackers.removeValue(forKey: id) else { return false }
         let now = clock()
         scheduler.abort(id, now: now)
+        refreshStats()
         tracker.sink(.finished(tracker.summary(reason: .cancelled, now: now)))
         return true
     }

@@ -27,11 +27,12 @@ public final class LlamaModel: @unchecked Sendable {
 
     deinit { ropeFrequencies.deallocate() }
 
-    /// Activation buffers, reused across passes. `forward` is not reentrant.
-    private let buffers = (0 ..< 8).map { _ in ScratchBuffer() }
 
     /// Runs one pass. Returns, per sequence of `plan`, the logits of its `logitPositions`.
-    public func forward(_ plan: BatchPlan, arena: KVArena) throws -> [SequenceLogits] {
+    /// `scratch` holds the activations; one per caller thread (a `ModelRunner` owns one), so two
+    /// engines can share the weights.
+    public func forward(_ plan: BatchPlan, arena: KVArena, scratch: ForwardScratch) throws -> [SequenceLogits] {
+        let buffers = scratch.buffers
         let rows = try PassRows(plan: plan, config: config, arena: arena)
         defer { rows.deallocate() }
         let c = config
@@ -87,11 +88,11 @@ public final class LlamaModel: @unchecked Sendable {
             Kernels.matmul(out: h, input: gate, weight: layer.down, bias: nil, rowCount: t)
             Kernels.addInPlace(x, h, count: t * hidden)
         }
-        return logits(x: x, rows: rows)
+        return logits(x: x, rows: rows, buffers: buffers)
     }
 
     /// Final norm and lm_head, only for the rows whose logits were asked for.
-    private func logits(x: UnsafeMutablePointer<Float>, rows: PassRows) -> [SequenceLogits] {
+    private func logits(x: UnsafeMutablePointer<Float>, rows: PassRows, buffers: [ScratchBuffer]) -> [SequenceLogits] {
         let hidden = config.hiddenSize, vocab = config.vocabularySize
         let n = rows.logitRows.count
         let selected = buffers[1].reserve(n * hidden)    // (n, hidden)

@@ -5,6 +5,7 @@ import Foundation
 public final class ModelRunner: ModelExecutor, @unchecked Sendable {
     public let model: LlamaModel
     public let arena: KVArena
+    private let scratch = ForwardScratch()
     public let generationConfig: GenerationConfig
     /// Where the model came from: a directory path or a builtin name.
     public let source: String
@@ -36,7 +37,7 @@ public final class ModelRunner: ModelExecutor, @unchecked Sendable {
     public var kvBytesPerToken: Int { 2 * model.config.layerCount * model.config.kvWidth * MemoryLayout<Float>.size }
 
     public func execute(_ plan: BatchPlan) throws -> [SequenceLogits] {
-        try model.forward(plan, arena: arena)
+        try model.forward(plan, arena: arena, scratch: scratch)
     }
 
     /// End-of-sequence ids: generation_config.json's, else config.json's.

@@ -20,3 +20,9 @@ final class ScratchBuffer {
         return pointer
     }
 }
+
+/// The activation buffers of one forward pass, reused across passes by one caller at a time.
+public final class ForwardScratch: @unchecked Sendable {
+    let buffers = (0 ..< 8).map { _ in ScratchBuffer() }
+    public init() {}
+}

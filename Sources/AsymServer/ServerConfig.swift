@@ -37,7 +37,4 @@ public struct ServerConfig: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.costModel = costModel
     }
-
-    /// The cost model used until a measured profile of the serving machine is wired in.
-    public static func defaultCostModel() throws -> CostModel { try CostModel.h100Llama3_8B() }
 }

@@ -40,17 +40,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes; larger ones are answered 413.")
     var maxBodyBytes: Int = 4 << 20
 
+    @Option(help: "Cost profile for the adaptive budget and the asym policy (default: the model's shipped CPU profile, or a quick calibration).")
+    var profile: String?
+
     func run() async throws {
         guard let policy = PolicyKind(rawValue: policy) else { throw ValidationError("unknown --policy \(policy)") }
         guard let budget = TokenBudget(parsing: budget) else { throw ValidationError("bad --budget \(budget)") }
         guard kvCacheTokens > 0, maxNumSeqs > 0, maxWaitingRequests >= 0, maxBodyBytes > 0 else {
             throw ValidationError("--kv-cache-tokens, --max-num-seqs and --max-body-bytes must be positive")
         }
+        let model = try LoadedModel.load(modelOption.model, weightType: try modelOption.weightType())
         let config = ServerConfig(
             host: host, port: port, servedModelName: servedModelName, policy: policy, kvCacheTokens: kvCacheTokens,
             maxRunningSequences: maxNumSeqs, maxWaitingRequests: maxWaitingRequests, budget: budget,
-            maxBodyBytes: maxBodyBytes, costModel: try ServerConfig.defaultCostModel())
-        let model = try LoadedModel.load(modelOption.model, weightType: try modelOption.weightType())
+            maxBodyBytes: maxBodyBytes, costModel: try model.costModel(profile: profile.map { URL(fileURLWithPath: $0) }))
         let served = ServedModel(model: model, config: config, now: Int(Date().timeIntervalSince1970))
         try await runServer(config: config, served: served)
     }

@@ -1,3 +1,4 @@
+import AsymCost
 import AsymEngine
 import AsymServer
 import AsymTestSupport
@@ -16,7 +17,7 @@ var tinyModel: LoadedModel {
 /// A small server config for tests (the cost model only steers the adaptive budget).
 func testConfig(maxWaitingRequests: Int = 64, maxBodyBytes: Int = 64 << 10) throws -> ServerConfig {
     ServerConfig(port: 0, kvCacheTokens: 2048, maxRunningSequences: 8, maxWaitingRequests: maxWaitingRequests,
-                 maxBodyBytes: maxBodyBytes, costModel: try ServerConfig.defaultCostModel())
+                 maxBodyBytes: maxBodyBytes, costModel: CostModel(coefficients: .init(constant: 2, perPrefix: 0.0005, perToken: 0.05, perAttended: 0.00002)))
 }
 
 /// Runs `body` against a fresh application (own engine, own metrics) in `setup` mode.
