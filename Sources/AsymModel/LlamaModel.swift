@@ -50,6 +50,12 @@ public final class LlamaModel: @unchecked Sendable {
         let positions = rows.positions
         let frequencies = UnsafeBufferPointer(start: ropeFrequencies, count: c.headDim / 2)
 
+        // Every sequence's queries, pooled into one attention dispatch per layer.
+        let attentionSequences = rows.sequenceRows.enumerated().filter { !$0.element.isEmpty }.map { s, range in
+            AttentionSequence(out: attention + range.lowerBound * qw, queries: q + range.lowerBound * qw,
+                              positions: positions.baseAddress! + range.lowerBound, queryCount: range.count,
+                              blockTable: rows.tableStorage.baseAddress! + rows.tableOffsets[s])
+        }
         rows.tokens.withUnsafeBufferPointer { ids in
             Kernels.gatherRows(out: x, table: weights.embedding, ids: ids.baseAddress!, count: t)
         }
@@ -68,16 +74,10 @@ public final class LlamaModel: @unchecked Sendable {
                 (keyCache + rows.slots[r] * kw).update(from: k + r * kw, count: kw)
                 (valueCache + rows.slots[r] * kw).update(from: v + r * kw, count: kw)
             }
-            for (s, range) in rows.sequenceRows.enumerated() where !range.isEmpty {
-                let first = range.lowerBound
-                rows.blockTables[s].withUnsafeBufferPointer { table in
-                    Kernels.pagedAttention(
-                        out: attention + first * qw, queries: q + first * qw, positions: positions.baseAddress! + first,
-                        queryCount: range.count, keyCache: keyCache, valueCache: valueCache,
-                        blockTable: table.baseAddress!, blockSize: arena.blockSize, headCount: c.headCount,
-                        kvHeadCount: c.kvHeadCount, headDim: c.headDim, scale: scale, slidingWindow: c.slidingWindow)
-                }
-            }
+            Kernels.pagedAttention(
+                sequences: attentionSequences, keyCache: keyCache, valueCache: valueCache, blockSize: arena.blockSize,
+                headCount: c.headCount, kvHeadCount: c.kvHeadCount, headDim: c.headDim, scale: scale,
+                slidingWindow: c.slidingWindow)
             Kernels.matmul(out: h, input: attention, weight: layer.output, bias: nil, rowCount: t)
             Kernels.addInPlace(x, h, count: t * hidden)
             // MLP block: down(silu(gate(x)) * up(x)).

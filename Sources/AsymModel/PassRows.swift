@@ -11,8 +11,9 @@ struct PassRows {
     var slots: [Int] = []
     /// Rows of each sequence.
     var sequenceRows: [Range<Int>] = []
-    /// Block table of each sequence as kernel-ready Int32.
-    var blockTables: [[Int32]] = []
+    /// Every sequence's block table, concatenated, kernel-ready; sequence s starts at `tableOffsets[s]`.
+    let tableStorage: UnsafeMutableBufferPointer<Int32>
+    var tableOffsets: [Int] = []
     /// Rows whose logits are returned, in plan order, and their positions per sequence.
     var logitRows: [Int] = []
     var logitPositions: [[Int]] = []
@@ -25,6 +26,7 @@ struct PassRows {
         let bs = arena.blockSize
         var flatPositions: [Int32] = []
         flatPositions.reserveCapacity(total)
+        var flatTables: [Int32] = []
         for (s, sequence) in plan.sequences.enumerated() {
             let table = sequence.blockTable.map(\.rawValue)
             for block in table where block < 0 || Int(block) >= arena.blockCount {
@@ -62,11 +64,17 @@ struct PassRows {
             }
             logitPositions.append(sequence.logitPositions)
             sequenceRows.append(first ..< tokens.count)
-            blockTables.append(table)
+            tableOffsets.append(flatTables.count)
+            flatTables += table
         }
         positions = .allocate(capacity: total)
         _ = positions.initialize(from: flatPositions)
+        tableStorage = .allocate(capacity: max(flatTables.count, 1))
+        _ = tableStorage.initialize(from: flatTables)
     }
 
-    func deallocate() { positions.deallocate() }
+    func deallocate() {
+        positions.deallocate()
+        tableStorage.deallocate()
+    }
 }
