@@ -7,6 +7,6 @@ struct AsymCacheCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "asymcache",
         abstract: "A lossless, computation-latency-aware KV-cache LLM inference engine.",
-        subcommands: [GenerateCommand.self, ProfileCommand.self, ModelBenchCommand.self, CacheReplayCommand.self, KVBenchCommand.self, KernelBenchCommand.self]
+        subcommands: [GenerateCommand.self, ProfileCommand.self, ModelBenchCommand.self, CacheReplayCommand.self, KVBenchCommand.self, KernelBenchCommand.self, BenchCommand.self]
     )
 }
