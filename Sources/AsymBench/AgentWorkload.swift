@@ -10,11 +10,12 @@ import Foundation
 ///   shared system prompt (tool descriptions), a 512-token task, tool outputs of mean 1,800 tokens
 ///   and 4–10 calls per job give that mean input;
 /// - tool time log-normal, median 1 s, σ = 1.0: seconds-long pauses with a heavy tail, as the
-///   Continuum paper describes for SWE-bench/BFCL agents (not fitted to a trace);
+///   Continuum paper describes for SWE-bench/BFCL agents (not fitted to a trace); `timeScale`
+///   (default 4) stretches it so that 8 agents offer this 2-core machine a load below saturation;
 /// - `+ttl` variants pin a job's KV for the 90th percentile of the tool time (Continuum chooses the
 ///   time-to-live from the tool-time distribution).
 public struct AgentWorkload: Sendable {
-    public var agents = 12
+    public var agents = 8
     public var jobsPerAgent = 1
     public var systemPromptTokens = 2048
     public var task = LengthDistribution(mean: 512, sigma: 0.5, bounds: 64 ... 2048)
@@ -28,7 +29,7 @@ public struct AgentWorkload: Sendable {
     /// Multiplies every token length (the embedded model's context is 2,048 tokens).
     public var lengthScale = 0.125
     /// Multiplies every time.
-    public var timeScale = 1.0
+    public var timeScale = 4.0
     /// Poisson job arrivals at this rate (per second, after `timeScale`) instead of closed-loop agents.
     public var poissonRate: Double?
     public var seed: UInt64 = 1

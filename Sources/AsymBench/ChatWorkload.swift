@@ -11,8 +11,9 @@ import Foundation
 ///   all conversations is 2.0 turns; single-turn chats give a cache nothing to reuse);
 /// - a 1,024-token system prompt shared by every user;
 /// - think time: exponential. A person reads the answer (~240 words/min, Brysbaert 2019) and types
-///   the next message (~40 words/min), about 60 s at full lengths; `timeScale` shrinks it so that a
-///   few users load this CPU machine as hundreds would load a GPU server.
+///   the next message (~40 words/min), about 60 s at full lengths. `timeScale` (default 1/20)
+///   shrinks it so that 16 users offer this 2-core machine a load below saturation (about 60–75%
+///   busy under the baselines), as hundreds of users would load a GPU server.
 public struct ChatWorkload: Sendable {
     public var users = 16
     public var conversationsPerUser = 1
@@ -24,7 +25,7 @@ public struct ChatWorkload: Sendable {
     /// Multiplies every token length (the embedded model's context is 2,048 tokens).
     public var lengthScale = 0.25
     /// Multiplies every time.
-    public var timeScale = 0.02
+    public var timeScale = 0.05
     /// Poisson conversation arrivals at this rate (per second, after `timeScale`) instead of closed-loop users.
     public var poissonRate: Double?
     public var seed: UInt64 = 1

@@ -31,8 +31,10 @@ public struct SideBySideBench {
             let outcome = driver.run { progress(i, $0) }
             let wall = Date().timeIntervalSince(wallStart)
             engine.refreshStats()
+            var budget = variant.budget.description
+            if case .adaptive = variant.budget { budget = String(format: "adaptive:%.0fms", engine.scheduler.targetMs) }
             results.append(VariantResult(
-                name: variant.name, budget: variant.budget.description, outcome: outcome,
+                name: variant.name, budget: budget, outcome: outcome,
                 evictions: engine.stats.kv.evictions, preemptions: engine.stats.preemptions,
                 iterations: engine.stats.iterations, wallSeconds: wall, skippedSeconds: clock.skippedSeconds))
             outputs.append((variant.name, outcome.calls))
