@@ -40,7 +40,7 @@ public struct AgentWorkload: Sendable {
     public var pinTTL: Double { toolTimeMedian * Foundation.exp(1.2816 * toolTimeSigma) * timeScale }
 
     public func make(contextLimit: Int, vocabulary: Range<TokenID>) -> Workload {
-        var rng = SplitMix64(seed: seed)
+        var rng = WorkloadRandom(seed: seed)
         let taskLength = task.scaled(by: lengthScale), output = callOutput.scaled(by: lengthScale)
         let tool = toolOutput.scaled(by: lengthScale)
         let system = rng.tokens(Int((Double(systemPromptTokens) * lengthScale).rounded()), in: vocabulary)

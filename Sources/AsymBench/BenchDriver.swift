@@ -61,6 +61,8 @@ public final class BenchDriver {
     private var jobStarts: [Double?]
     private var failures: [String] = []
     private var nextClosedLoopJob = 0
+    /// Clock seconds let pass when the engine has work but cannot run any of it.
+    static let stallWait = 0.05
 
     public init(engine: EngineCore, clock: any BenchClock, workload: Workload, pinTTL: Double? = nil) {
         self.engine = engine
@@ -82,7 +84,7 @@ public final class BenchDriver {
             for _ in 0 ..< users { startNextClosedLoopJob(at: 0) }
         }
         var reported = 0
-        var idleSteps = 0
+        var stalledSteps = 0
         while true {
             let now = clock.now()
             while let first = pending.first, first.time <= now {
@@ -90,10 +92,17 @@ public final class BenchDriver {
                 submit(first)
             }
             if engine.hasWork {
-                if engine.step() { idleSteps = 0 } else { idleSteps += 1 }
-                if idleSteps > 10_000 {
-                    failures.append("the engine stalled with \(engine.stats.waitingCount) waiting requests")
-                    break
+                if engine.step() {
+                    stalledSteps = 0
+                } else {
+                    // Nothing could run (e.g. pinned blocks leave no room): let time pass, as a
+                    // server would, up to the next arrival.
+                    stalledSteps += 1
+                    clock.idle(until: min(pending.first?.time ?? .infinity, now + Self.stallWait))
+                    if stalledSteps > 20_000 {
+                        failures.append("the engine made no progress for \(Int(Self.stallWait * 20_000)) s with \(engine.stats.waitingCount) waiting requests")
+                        break
+                    }
                 }
             } else if let next = pending.first {
                 clock.idle(until: next.time)

@@ -34,7 +34,7 @@ public struct ChatWorkload: Sendable {
 
     /// The workload for a model with `contextLimit` positions whose ordinary tokens are `vocabulary`.
     public func make(contextLimit: Int, vocabulary: Range<TokenID>) -> Workload {
-        var rng = SplitMix64(seed: seed)
+        var rng = WorkloadRandom(seed: seed)
         let message = userMessage.scaled(by: lengthScale), reply = answer.scaled(by: lengthScale)
         let system = rng.tokens(Int((Double(systemPromptTokens) * lengthScale).rounded()), in: vocabulary)
         let think = thinkTimeMean * timeScale

@@ -22,7 +22,7 @@ public struct DocumentWorkload: Sendable {
     public init() {}
 
     public func make(contextLimit: Int, vocabulary: Range<TokenID>) -> Workload {
-        var rng = SplitMix64(seed: seed)
+        var rng = WorkloadRandom(seed: seed)
         let q = question.scaled(by: lengthScale), a = answer.scaled(by: lengthScale)
         let docs = (0 ..< documents).map { _ in
             rng.tokens(document.scaled(by: lengthScale).sample(&rng), in: vocabulary)

@@ -53,11 +53,12 @@ public struct Ratio: Sendable, Codable, Equatable {
     public var endToEndLatency: Double?
     public var jobLatency: Double?
 
-    /// Ratios of every non-asym variant to `asym` (or to `asym+ttl` for `+ttl` variants, when run).
+    /// Ratios of every baseline at its default budget to `asym` (or to `asym+ttl` for `+ttl`
+    /// variants, when run). Asym variants and `@budget` ablations get none.
     public static func all(_ results: [VariantResult]) -> [Ratio] {
         let byName = Dictionary(results.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         return results.compactMap { r in
-            guard !r.name.hasPrefix("asym") else { return nil }
+            guard !r.name.hasPrefix("asym"), !r.name.contains("@") else { return nil }
             let refName = r.name.hasSuffix("+ttl") && byName["asym+ttl"] != nil ? "asym+ttl" : "asym"
             guard let ref = byName[refName] else { return nil }
             func ratio(_ a: LatencyStats?, _ b: LatencyStats?) -> Double? {

@@ -29,10 +29,11 @@ struct MetricsTests {
     }
 
     @Test func policyListsParseWithTTLAndBudgets() throws {
-        let v = try PolicyVariant.parseList("asym, lru-prefix+ttl", asymBudget: .adaptive(targetMs: nil),
+        let v = try PolicyVariant.parseList("asym, lru-prefix+ttl,asym@fixed:2048", asymBudget: .adaptive(targetMs: nil),
                                             baselineBudget: .fixed(512)).get()
-        #expect(v.map(\.name) == ["asym", "lru-prefix+ttl"])
+        #expect(v.map(\.name) == ["asym", "lru-prefix+ttl", "asym@fixed:2048"])
         #expect(v[0].budget == .adaptive(targetMs: nil) && v[1].budget == .fixed(512) && v[1].pinsDuringToolPauses)
+        #expect(v[2].budget == .fixed(2048) && v[2].policy == .asym)
         #expect(throws: PolicyListError.self) {
             try PolicyVariant.parseList("fifo", asymBudget: .fixed(1), baselineBudget: .fixed(1)).get()
         }
@@ -48,7 +49,7 @@ struct MetricsTests {
 
     @Test func ratiosCompareEachBaselineWithTheMatchingAsym() {
         let results = [result("asym", ttft: [0.1]), result("lru-prefix", ttft: [0.3]), result("asym+ttl", ttft: [0.2]),
-                       result("lru-prefix+ttl", ttft: [0.5])]
+                       result("lru-prefix+ttl", ttft: [0.5]), result("lru-prefix@fixed:64", ttft: [0.9])]
         let r = Ratio.all(results)
         #expect(r.map(\.variant) == ["lru-prefix", "lru-prefix+ttl"])
         #expect(abs(r[0].timeToFirstToken! - 3) < 1e-9 && r[1].reference == "asym+ttl" && abs(r[1].timeToFirstToken! - 2.5) < 1e-9)

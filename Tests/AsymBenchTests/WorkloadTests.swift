@@ -9,14 +9,14 @@ struct WorkloadTests {
     let vocabulary: Range<TokenID> = 16 ..< 4096
 
     @Test func splitMixIsDeterministicPerSeed() {
-        var a = SplitMix64(seed: 7), b = SplitMix64(seed: 7), c = SplitMix64(seed: 8)
+        var a = WorkloadRandom(seed: 7), b = WorkloadRandom(seed: 7), c = WorkloadRandom(seed: 8)
         let xs = (0 ..< 8).map { _ in a.next() }
         #expect(xs == (0 ..< 8).map { _ in b.next() })
         #expect(xs != (0 ..< 8).map { _ in c.next() })
     }
 
     @Test func lengthDistributionStaysInBoundsNearItsMean() {
-        var rng = SplitMix64(seed: 3)
+        var rng = WorkloadRandom(seed: 3)
         let d = LengthDistribution(mean: 100, sigma: 0.8, bounds: 10 ... 1000)
         let xs = (0 ..< 20_000).map { _ in d.sample(&rng) }
         #expect(xs.allSatisfy { d.bounds.contains($0) })
@@ -49,7 +49,7 @@ struct WorkloadTests {
         #expect(w.jobs.allSatisfy { $0.calls.count >= 2 && $0.finalContextLength < 2048 })
         #expect(w.jobs.flatMap { $0.calls.dropFirst() }.allSatisfy { $0.delay > 0 })
         #expect(w.pinTTL == g.pinTTL)
-        #expect(abs(g.pinTTL - 3.602) < 0.01)  // p90 of log-normal(median 1, σ 1) = e^1.2816
+        #expect(abs(g.pinTTL - 3.602 * g.timeScale) < 0.05)  // p90 of log-normal(median 1, σ 1) = e^1.2816
     }
 
     @Test func poissonArrivalsAreScheduledAndIncreasing() {

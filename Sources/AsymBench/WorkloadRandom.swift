@@ -3,7 +3,7 @@ import Foundation
 
 /// A seeded SplitMix64 generator (Steele, Lea, Flood 2014): the same seed gives the same stream on
 /// every run and machine. Workload generators draw every length, time and token from one of these.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+public struct WorkloadRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }
@@ -57,7 +57,7 @@ public struct LengthDistribution: Sendable, Codable, Equatable, CustomStringConv
     /// A fixed length.
     public static func constant(_ n: Int) -> LengthDistribution { LengthDistribution(mean: Double(n), sigma: 0, bounds: n ... n) }
 
-    public func sample(_ rng: inout SplitMix64) -> Int {
+    public func sample(_ rng: inout WorkloadRandom) -> Int {
         let median = mean * Foundation.exp(-sigma * sigma / 2)
         let x = rng.logNormal(median: median, sigma: sigma)
         return min(bounds.upperBound, max(bounds.lowerBound, Int(x.rounded())))
