@@ -8,6 +8,7 @@ struct AsymCacheCommand: AsyncParsableCommand {
         commandName: "asymcache",
         abstract: "A lossless, computation-latency-aware KV-cache LLM inference engine.",
         subcommands: [
+            BenchCommand.self,
             GenerateCommand.self,
             ProfileCommand.self,
             OverheadCommand.self,
