@@ -39,10 +39,15 @@ public enum TokenBudget: Sendable, Equatable, CustomStringConvertible {
         return c
     }
 
-    /// Default time budget per pass: a pass holding one efficient chunk at P = 0. With decodes
-    /// running, prefill gets what is left of it, so decode latency stays near this target; deep
-    /// chunks (large P) get fewer tokens, because each costs more.
+    /// The baselines' default chunk (vLLM's `max_num_batched_tokens` = 2048).
+    public static let baselineChunk = 2048
+
+    /// Default time budget per pass: the predicted time of the baselines' default token budget
+    /// (`baselineChunk` tokens at P = 0), so the adaptive budget spends as much time per pass as
+    /// the fixed baselines where tokens are cheap, and takes fewer tokens where each costs more
+    /// (deep positions, many running decodes) — keeping decode time per token near this target.
+    /// It is never below one efficient chunk.
     public static func defaultTargetMs(_ model: CostModel) -> Double {
-        model.passTime(segments: [0 ..< efficientChunk(model)])
+        max(model.passTime(segments: [0 ..< baselineChunk]), model.passTime(segments: [0 ..< efficientChunk(model)]))
     }
 }
