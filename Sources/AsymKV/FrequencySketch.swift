@@ -40,7 +40,10 @@ struct FrequencySketch {
         let s = slots(hash.rawValue)
         let current = min(min(counters[s.0], counters[s.1]), min(counters[s.2], counters[s.3]))
         guard current < UInt8.max else { return Int(current) }
-        for i in [s.0, s.1, s.2, s.3] where counters[i] == current { counters[i] = current + 1 }
+        if counters[s.0] == current { counters[s.0] = current + 1 }
+        if counters[s.1] == current { counters[s.1] = current + 1 }
+        if counters[s.2] == current { counters[s.2] = current + 1 }
+        if counters[s.3] == current { counters[s.3] = current + 1 }
         additions += 1
         if additions >= halvingPeriod {
             additions = 0

@@ -57,7 +57,7 @@ extension KVCacheCore {
                     childCount[p.index] += 1
                     policy.childCountChanged(facts(p), now: now)
                 }
-                policy.recordUse(facts(b), now: now)
+                if policy.observesUses { policy.recordUse(facts(b), now: now) }
             }
         }
         requests[request] = state

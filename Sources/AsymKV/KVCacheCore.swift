@@ -141,16 +141,19 @@ struct KVCacheCore {
         }
         expirePins(now: now)
         let tableCount = (tokens.count + blockSize - 1) / blockSize
-        let hitBlocks = lookup.hits.compactMap { $0 }
-        let cachedHits = hitBlocks.reduce(0) { $0 + (refCount[$1.index] == 0 ? 1 : 0) }
-        let needed = tableCount - hitBlocks.count
+        var hitCount = 0, cachedHits = 0
+        for case let b? in lookup.hits {
+            hitCount += 1
+            if refCount[b.index] == 0 { cachedHits += 1 }
+        }
+        let needed = tableCount - hitCount
         let available = freeBlockCount + evictableBlockCount - cachedHits
         guard needed <= available else { throw KVCacheError.outOfBlocks(needed: needed, available: available) }
 
         let first = lookup.hashes.first
         let origin: BlockOrigin =
             (lookup.hits.first ?? nil) != nil || (first.map { frequency.estimate($0) > 0 } ?? false) ? .continuation : .fresh
-        for b in hitBlocks { pinHit(b, now: now) }
+        for case let b? in lookup.hits { pinHit(b, now: now) }
         var table = [BlockID]()
         table.reserveCapacity(tableCount)
         for i in 0..<tableCount {
@@ -176,7 +179,7 @@ struct KVCacheCore {
         }
         refCount[i] += 1
         useCount[i] = Int32(frequency.increment(BlockHash(hashOf[i])))
-        policy.recordUse(facts(b), now: now)
+        if policy.observesUses { policy.recordUse(facts(b), now: now) }
     }
 
     /// A free block if any, else the policy's victim (then pinned blocks, earliest expiry first).
