@@ -29,7 +29,7 @@ struct KVCacheCore {
     var freeBlocks: [Int32]
     /// Cached blocks kept by a `pinUntil` hint, keyed by that time.
     var pinned: IndexedMinHeap
-    /// Use counts by hash, remembered across evictions.
+    /// Use counts by hash of blocks that lost their content (resident blocks count in `useCount`).
     var frequency: FrequencySketch
     var requests: [RequestID: RequestState] = [:]
     /// Bumped whenever residency changes, so a stale `CacheLookup` is detected.
@@ -178,7 +178,7 @@ struct KVCacheCore {
             pinned.remove(i)
         }
         refCount[i] += 1
-        useCount[i] = Int32(frequency.increment(BlockHash(hashOf[i])))
+        useCount[i] += 1
         if policy.observesUses { policy.recordUse(facts(b), now: now) }
     }
 

@@ -39,4 +39,17 @@ struct AsymPolicyTests {
         try lru.admit(RequestID(11), tokens: tokens(3, 40), now: 4)
         #expect(lru.hitIndices(popular).isEmpty, "LRU keeps the most recent, the one-off")
     }
+
+    @Test func aRebuiltBlockKeepsTheUseCountOfItsEvictedCopy() throws {
+        let m = makeManager(.lruPrefix, blocks: 4)
+        let prompt = tokens(1, 5)  // one full block + one partial
+        for k in 0..<3 { try m.cache(UInt64(k), prompt, now: Double(k)) }
+        let h = PrefixHasher.blockHashes(of: prompt, blockSize: 4)[0]
+        #expect(m.core.useCount[m.core.index.block(for: h)!.index] == 3)
+        try m.cache(10, tokens(2, 16), now: 3)  // 4 blocks: 3 free + the cached one evicted
+        #expect(!m.isResident(h))
+        try m.cache(11, prompt, now: 4)  // computed again: 3 remembered uses + this one
+        #expect(m.core.useCount[m.core.index.block(for: h)!.index] == 4)
+        try m.checkInvariants()
+    }
 }
