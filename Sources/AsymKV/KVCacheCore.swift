@@ -99,18 +99,34 @@ struct KVCacheCore {
         var hits = [BlockID?](repeating: nil, count: matchable)
         var hashes: [BlockHash] = []
         hashes.reserveCapacity(matchable)
+        // Hash a batch, then probe and verify it: the block digests are independent, so the
+        // hashing loop runs at throughput, and the probe loop keeps several cache misses in
+        // flight. Prefix-closed lookups stop at the first miss (batches of 64 bound the wasted
+        // hashing); with holes the whole prompt is one batch.
+        let batch = policy.allowsHoles ? max(matchable, 1) : 64
         tokens.withUnsafeBufferPointer { buf in
-            var parent: BlockHash?
-            for i in 0..<matchable {
-                let blockTokens = UnsafeBufferPointer(rebasing: buf[i * blockSize ..< (i + 1) * blockSize])
-                let h = PrefixHasher.hash(parent: parent, namespace: namespace, tokens: blockTokens)
-                hashes.append(h)
-                parent = h
-                if let b = index.block(for: h), storedTokensEqual(b, blockTokens) {
-                    hits[i] = b
-                } else if !policy.allowsHoles {
-                    break
+            var chain = PrefixHasher.root(namespace)
+            var start = 0
+            while start < matchable {
+                let end = min(start + batch, matchable)
+                for i in start..<end {
+                    let digest = PrefixHasher.hashBlock(seed: 0, tokens: UnsafeBufferPointer(rebasing: buf[i * blockSize ..< (i + 1) * blockSize]))
+                    chain = PrefixHasher.chain(chain, digest)
+                    hashes.append(BlockHash(chain))
                 }
+                var missed = false
+                for i in start..<end {
+                    if let b = index.block(for: hashes[i]),
+                        storedTokensEqual(b, UnsafeBufferPointer(rebasing: buf[i * blockSize ..< (i + 1) * blockSize]))
+                    {
+                        hits[i] = b
+                    } else if !policy.allowsHoles {
+                        missed = true
+                        break
+                    }
+                }
+                if missed { break }
+                start = end
             }
         }
         return CacheLookup(tokenCount: tokens.count, blockSize: blockSize, hits: hits, hashes: hashes, generation: generation)
