@@ -16,9 +16,13 @@ public struct CacheNamespace: Hashable, Sendable {
     public static let shared = CacheNamespace(0)
 }
 
-/// The fixed, process-independent block hash: an xxHash64-style function written here (not
-/// byte-compatible with xxHash), over (parent hash or namespace root, the block's tokens as
-/// little-endian 32-bit words). Never Swift's per-process seeded `Hasher`.
+/// The fixed, process-independent block hash. Each block's tokens get their own digest (an
+/// xxHash64-style function written here, not byte-compatible with xxHash, over the tokens as
+/// 32-bit words), which depends on nothing else; the chain then folds the digests in order,
+/// `h_i = chain(h_{i-1}, digest_i)` from the namespace root, with a cheap step that is a
+/// bijection of `h_{i-1}` for each digest. The digests of a prompt are independent, so the CPU
+/// overlaps them and only the short chain step is serial.
+/// Never Swift's per-process seeded `Hasher`.
 public enum PrefixHasher {
     @usableFromInline static let p1: UInt64 = 0x9E37_79B1_85EB_CA87
     @usableFromInline static let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
@@ -35,7 +39,14 @@ public enum PrefixHasher {
     @inlinable public static func hash(
         parent: BlockHash?, namespace: CacheNamespace, tokens: UnsafeBufferPointer<TokenID>
     ) -> BlockHash {
-        BlockHash(hashBlock(seed: parent?.rawValue ?? root(namespace), tokens: tokens))
+        BlockHash(chain(parent?.rawValue ?? root(namespace), hashBlock(seed: 0, tokens: tokens)))
+    }
+
+    /// One chain step: folds a block digest into the prefix hash (xor, multiply by an odd
+    /// constant, xor-shift: each a bijection, so distinct prefixes stay distinct per digest).
+    @inlinable @inline(__always) static func chain(_ prefix: UInt64, _ digest: UInt64) -> UInt64 {
+        let x = (prefix ^ digest) &* p1
+        return x ^ (x >> 32)
     }
 
     /// Chained hashes of every full block of `tokens` (a trailing partial block is not hashed).
@@ -48,7 +59,7 @@ public enum PrefixHasher {
         tokens.withUnsafeBufferPointer { buf in
             var seed = root(namespace)
             for b in 0..<count {
-                seed = hashBlock(seed: seed, tokens: UnsafeBufferPointer(rebasing: buf[b * blockSize ..< (b + 1) * blockSize]))
+                seed = chain(seed, hashBlock(seed: 0, tokens: UnsafeBufferPointer(rebasing: buf[b * blockSize ..< (b + 1) * blockSize])))
                 out.append(BlockHash(seed))
             }
         }

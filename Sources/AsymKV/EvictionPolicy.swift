@@ -37,6 +37,8 @@ public protocol EvictionPolicy: AnyObject {
     func remove(_ block: BlockID)
     /// Removes and returns the next victim, or nil when the policy holds no block.
     func popVictim(now: Double) -> BlockID?
+    /// Whether the policy wants `recordUse` calls (the manager skips building facts otherwise).
+    var observesUses: Bool { get }
     /// A request used the block (it was committed or hit); `facts.useCount` is already updated.
     func recordUse(_ facts: BlockFacts, now: Double)
     /// The resident child count of an evictable or in-use block changed.
@@ -45,6 +47,7 @@ public protocol EvictionPolicy: AnyObject {
 
 extension EvictionPolicy {
     public var reusesBlocks: Bool { true }
+    public var observesUses: Bool { false }
     public func recordUse(_ facts: BlockFacts, now: Double) {}
     public func childCountChanged(_ facts: BlockFacts, now: Double) {}
 }

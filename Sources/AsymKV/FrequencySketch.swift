@@ -1,7 +1,8 @@
 /// Approximate use counts of block hashes in fixed memory: a count-min sketch (4 rows,
-/// conservative update, periodic halving as in TinyLFU) laid out so that the 4 counters of a
-/// key share one 64-byte line, one cache miss per operation. It remembers how often a prefix
-/// was used long after its blocks were evicted, so a rebuilt block keeps its frequency.
+/// periodic halving as in TinyLFU) laid out so that the 4 counters of a key share one 64-byte
+/// line, one cache miss per operation. It remembers how often a prefix was used long after its
+/// blocks were evicted, so a rebuilt block keeps its frequency: the manager counts uses of a
+/// resident block exactly and writes the count here only when the block loses its content.
 /// Counts saturate at 255; estimates never undercount between halvings.
 struct FrequencySketch {
     /// Lines of 64 counters; row r of a key uses counter `r * 16 + (4 bits of its hash)`.
@@ -34,18 +35,20 @@ struct FrequencySketch {
         return Int(min(min(counters[s.0], counters[s.1]), min(counters[s.2], counters[s.3])))
     }
 
-    /// Counts one use (only the minimal counters grow). Returns the new estimate.
-    @discardableResult
-    mutating func increment(_ hash: BlockHash) -> Int {
+    /// Remembers that `hash` was used `count` times (at least), e.g. when its block is
+    /// evicted: each of its counters rises to `count` if lower (saturating at 255). Every
+    /// `halvingPeriod` calls all counters halve, so old counts fade (TinyLFU aging).
+    mutating func remember(_ hash: BlockHash, count: Int) {
         let s = slots(hash.rawValue)
-        let current = min(min(counters[s.0], counters[s.1]), min(counters[s.2], counters[s.3]))
-        guard current < UInt8.max else { return Int(current) }
-        for i in [s.0, s.1, s.2, s.3] where counters[i] == current { counters[i] = current + 1 }
+        let c = UInt8(clamping: count)
+        counters[s.0] = max(counters[s.0], c)
+        counters[s.1] = max(counters[s.1], c)
+        counters[s.2] = max(counters[s.2], c)
+        counters[s.3] = max(counters[s.3], c)
         additions += 1
         if additions >= halvingPeriod {
             additions = 0
             for i in counters.indices { counters[i] >>= 1 }
         }
-        return Int(current) + 1
     }
 }

@@ -57,7 +57,7 @@ extension KVCacheCore {
                     childCount[p.index] += 1
                     policy.childCountChanged(facts(p), now: now)
                 }
-                policy.recordUse(facts(b), now: now)
+                if policy.observesUses { policy.recordUse(facts(b), now: now) }
             }
         }
         requests[request] = state
@@ -70,7 +70,7 @@ extension KVCacheCore {
         indexed[i] = true
         hashOf[i] = hash.rawValue
         blockIndexOf[i] = Int32(blockIndex)
-        useCount[i] = Int32(frequency.increment(hash))
+        useCount[i] = Int32(frequency.estimate(hash) + 1)
         originOf[i] = origin
         tokenStore.withUnsafeMutableBufferPointer { store in
             for j in 0..<blockSize { store[i * blockSize + j] = tokens[tokens.startIndex + j] }
@@ -112,6 +112,7 @@ extension KVCacheCore {
         if indexed[i] {
             let h = BlockHash(hashOf[i])
             index.remove(h, ifMappedTo: BlockID(i))
+            frequency.remember(h, count: Int(useCount[i]))
             if counted {
                 stats.evictions += 1
                 stats.evictedRebuildMs += costModel.segmentTime(

@@ -29,7 +29,7 @@ struct KVCacheCore {
     var freeBlocks: [Int32]
     /// Cached blocks kept by a `pinUntil` hint, keyed by that time.
     var pinned: IndexedMinHeap
-    /// Use counts by hash, remembered across evictions.
+    /// Use counts by hash of blocks that lost their content (resident blocks count in `useCount`).
     var frequency: FrequencySketch
     var requests: [RequestID: RequestState] = [:]
     /// Bumped whenever residency changes, so a stale `CacheLookup` is detected.
@@ -99,18 +99,34 @@ struct KVCacheCore {
         var hits = [BlockID?](repeating: nil, count: matchable)
         var hashes: [BlockHash] = []
         hashes.reserveCapacity(matchable)
+        // Hash a batch, then probe and verify it: the block digests are independent, so the
+        // hashing loop runs at throughput, and the probe loop keeps several cache misses in
+        // flight. Prefix-closed lookups stop at the first miss (batches of 64 bound the wasted
+        // hashing); with holes the whole prompt is one batch.
+        let batch = policy.allowsHoles ? max(matchable, 1) : 64
         tokens.withUnsafeBufferPointer { buf in
-            var parent: BlockHash?
-            for i in 0..<matchable {
-                let blockTokens = UnsafeBufferPointer(rebasing: buf[i * blockSize ..< (i + 1) * blockSize])
-                let h = PrefixHasher.hash(parent: parent, namespace: namespace, tokens: blockTokens)
-                hashes.append(h)
-                parent = h
-                if let b = index.block(for: h), storedTokensEqual(b, blockTokens) {
-                    hits[i] = b
-                } else if !policy.allowsHoles {
-                    break
+            var chain = PrefixHasher.root(namespace)
+            var start = 0
+            while start < matchable {
+                let end = min(start + batch, matchable)
+                for i in start..<end {
+                    let digest = PrefixHasher.hashBlock(seed: 0, tokens: UnsafeBufferPointer(rebasing: buf[i * blockSize ..< (i + 1) * blockSize]))
+                    chain = PrefixHasher.chain(chain, digest)
+                    hashes.append(BlockHash(chain))
                 }
+                var missed = false
+                for i in start..<end {
+                    if let b = index.block(for: hashes[i]),
+                        storedTokensEqual(b, UnsafeBufferPointer(rebasing: buf[i * blockSize ..< (i + 1) * blockSize]))
+                    {
+                        hits[i] = b
+                    } else if !policy.allowsHoles {
+                        missed = true
+                        break
+                    }
+                }
+                if missed { break }
+                start = end
             }
         }
         return CacheLookup(tokenCount: tokens.count, blockSize: blockSize, hits: hits, hashes: hashes, generation: generation)
@@ -141,16 +157,19 @@ struct KVCacheCore {
         }
         expirePins(now: now)
         let tableCount = (tokens.count + blockSize - 1) / blockSize
-        let hitBlocks = lookup.hits.compactMap { $0 }
-        let cachedHits = hitBlocks.reduce(0) { $0 + (refCount[$1.index] == 0 ? 1 : 0) }
-        let needed = tableCount - hitBlocks.count
+        var hitCount = 0, cachedHits = 0
+        for case let b? in lookup.hits {
+            hitCount += 1
+            if refCount[b.index] == 0 { cachedHits += 1 }
+        }
+        let needed = tableCount - hitCount
         let available = freeBlockCount + evictableBlockCount - cachedHits
         guard needed <= available else { throw KVCacheError.outOfBlocks(needed: needed, available: available) }
 
         let first = lookup.hashes.first
         let origin: BlockOrigin =
             (lookup.hits.first ?? nil) != nil || (first.map { frequency.estimate($0) > 0 } ?? false) ? .continuation : .fresh
-        for b in hitBlocks { pinHit(b, now: now) }
+        for case let b? in lookup.hits { pinHit(b, now: now) }
         var table = [BlockID]()
         table.reserveCapacity(tableCount)
         for i in 0..<tableCount {
@@ -175,8 +194,8 @@ struct KVCacheCore {
             pinned.remove(i)
         }
         refCount[i] += 1
-        useCount[i] = Int32(frequency.increment(BlockHash(hashOf[i])))
-        policy.recordUse(facts(b), now: now)
+        useCount[i] += 1
+        if policy.observesUses { policy.recordUse(facts(b), now: now) }
     }
 
     /// A free block if any, else the policy's victim (then pinned blocks, earliest expiry first).

@@ -42,6 +42,7 @@ public final class RadixLRUPolicy: EvictionPolicy {
         return nil
     }
 
+    public var observesUses: Bool { true }
     public func recordUse(_ facts: BlockFacts, now: Double) { lastAccess[facts.block.index] = now }
 
     public func childCountChanged(_ facts: BlockFacts, now: Double) {

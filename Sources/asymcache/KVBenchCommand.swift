@@ -26,7 +26,7 @@ struct KVBenchCommand: ParsableCommand {
         let bench = KVBenchmark(
             blockCount: blocks, requestTokens: requestTokens, evictionBlocks: evictionBlocks, repetitions: repetitions)
         print("pool: \(blocks) blocks of 16 tokens; median of \(repetitions) runs")
-        for policy in [PolicyKind.lruPrefix, .asym] {
+        for policy in [PolicyKind.lruPrefix, .asymPrefix, .asym] {
             for f in try bench.requestPath(policy: policy, costModel: model) { print(Self.line(f)) }
         }
         for policy in PolicyKind.allCases where policy != .none {
