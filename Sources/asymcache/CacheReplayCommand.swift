@@ -11,7 +11,7 @@ struct CacheReplayCommand: ParsableCommand {
         abstract: "Replay a Mooncake trace through the KV cache manager alone (no model).")
 
     @Option(help: "Mooncake JSONL trace.")
-    var trace: String = "shared/traces/mooncake-fast25/synthetic_trace.jsonl"
+    var trace: String = "Traces/mooncake-fast25/synthetic_trace.jsonl"
 
     @Option(help: "KV capacities in tokens, comma-separated.")
     var capacities: String = "245760,491520,983040"
