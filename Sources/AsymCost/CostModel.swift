@@ -12,11 +12,16 @@ public struct CostModel: Equatable, Sendable {
         public var perPrefix: Double
         public var perToken: Double
         public var perAttended: Double
-        public init(constant: Double, perPrefix: Double, perToken: Double, perAttended: Double) {
+        /// Extra cost of each of a pass's first `smallPassTokens` tokens: small passes cannot share
+        /// weight loads across enough rows (memory-bound matmul), so their tokens cost more.
+        public var perSmallPassToken: Double
+        public init(constant: Double, perPrefix: Double, perToken: Double, perAttended: Double,
+                    perSmallPassToken: Double = 0) {
             self.constant = constant
             self.perPrefix = perPrefix
             self.perToken = perToken
             self.perAttended = perAttended
+            self.perSmallPassToken = perSmallPassToken
         }
     }
 
@@ -27,12 +32,13 @@ public struct CostModel: Equatable, Sendable {
     /// Fits the coefficients to every row of `profile`, minimizing relative squared error.
     public init(fitting profile: CostProfile) throws {
         let rows = Self.fitRows(profile)
-        guard rows.count >= 4 else { throw CostModelError.notEnoughRows(rows.count) }
+        guard rows.count >= 5 else { throw CostModelError.notEnoughRows(rows.count) }
         guard
             let beta = LeastSquares.solve(
                 rows: rows.map(\.features), targets: rows.map(\.ms), weights: rows.map { 1 / max($0.ms, 1e-9) })
         else { throw CostModelError.singularFit }
-        coefficients = Coefficients(constant: beta[0], perPrefix: beta[1], perToken: beta[2], perAttended: beta[3])
+        coefficients = Coefficients(constant: beta[0], perPrefix: beta[1], perToken: beta[2], perAttended: beta[3],
+                                    perSmallPassToken: beta[4])
     }
 
     /// The H100 Llama-3-8B model fitted from the shipped profile.
@@ -50,9 +56,13 @@ public struct CostModel: Equatable, Sendable {
     public func passTime(segments: [Range<Int>], decodeContexts: [Int] = []) -> Double {
         if segments.allSatisfy(\.isEmpty) && decodeContexts.isEmpty { return 0 }
         var t = coefficients.constant
-        for s in segments { t += segmentTime(prefixLength: s.lowerBound, chunkLength: s.count) }
+        var tokens = decodeContexts.count
+        for s in segments {
+            t += segmentTime(prefixLength: s.lowerBound, chunkLength: s.count)
+            tokens += s.count
+        }
         for p in decodeContexts { t += segmentTime(prefixLength: p, chunkLength: 1) }
-        return t
+        return t + coefficients.perSmallPassToken * Double(min(tokens, Self.smallPassTokens))
     }
 
     /// Marginal time of rebuilding the given holes (and/or a suffix) inside passes that run
@@ -66,6 +76,7 @@ public struct CostModel: Equatable, Sendable {
         Self.fitRows(profile).map { row in
             let predicted = zip(row.features, [
                 coefficients.constant, coefficients.perPrefix, coefficients.perToken, coefficients.perAttended,
+                coefficients.perSmallPassToken,
             ]).reduce(0) { $0 + $1.0 * $1.1 }
             return abs(predicted - row.ms) / row.ms
         }
@@ -77,15 +88,18 @@ public struct CostModel: Equatable, Sendable {
         return e.isEmpty ? 0 : e.reduce(0, +) / Double(e.count)
     }
 
-    /// Features (1, ΣP, ΣC, Σ(2PC + C²)) of each profile row, with its measured time.
+    /// Passes up to this many tokens pay `perSmallPassToken` per token on top.
+    public static let smallPassTokens = 64
+
+    /// Features (1, ΣP, ΣC, Σ(2PC + C²), min(ΣC, 64)) of each profile row, with its measured time.
     static func fitRows(_ profile: CostProfile) -> [(features: [Double], ms: Double)] {
         let prefill = profile.prefill.map { r -> ([Double], Double) in
             let (p, c) = (Double(r.P), Double(r.C))
-            return ([1, p, c, 2 * p * c + c * c], r.ms)
+            return ([1, p, c, 2 * p * c + c * c, min(c, Double(smallPassTokens))], r.ms)
         }
         let decode = profile.decode.map { r -> ([Double], Double) in
             let (p, b) = (Double(r.P), Double(r.B))
-            return ([1, b * p, b, b * (2 * p + 1)], r.ms)
+            return ([1, b * p, b, b * (2 * p + 1), min(b, Double(smallPassTokens))], r.ms)
         }
         return (prefill + decode).map { (features: $0.0, ms: $0.1) }
     }
