@@ -7,6 +7,7 @@ struct AsymCacheCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "asymcache",
         abstract: "A lossless, computation-latency-aware KV-cache LLM inference engine.",
+<<<<<<< HEAD
         subcommands: [
             GenerateCommand.self,
             ProfileCommand.self,
@@ -19,5 +20,8 @@ struct AsymCacheCommand: AsyncParsableCommand {
             ServeCommand.self,
             LoadTestCommand.self,
         ]
+=======
+        subcommands: [GenerateCommand.self, ProfileCommand.self, ModelBenchCommand.self, CacheReplayCommand.self, KVBenchCommand.self, KernelBenchCommand.self, BenchCommand.self]
+>>>>>>> wip-bench
     )
 }
