@@ -7,8 +7,8 @@ struct AsymCacheCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "asymcache",
         abstract: "A lossless, computation-latency-aware KV-cache LLM inference engine.",
-<<<<<<< HEAD
         subcommands: [
+            BenchCommand.self,
             GenerateCommand.self,
             ProfileCommand.self,
             OverheadCommand.self,
@@ -20,8 +20,5 @@ struct AsymCacheCommand: AsyncParsableCommand {
             ServeCommand.self,
             LoadTestCommand.self,
         ]
-=======
-        subcommands: [GenerateCommand.self, ProfileCommand.self, ModelBenchCommand.self, CacheReplayCommand.self, KVBenchCommand.self, KernelBenchCommand.self, BenchCommand.self]
->>>>>>> wip-bench
     )
 }
