@@ -53,7 +53,8 @@ private final class Summaries {
     var config = BenchConfiguration()
     config.policies = "asym,lru-prefix"
     config.users = 3
-    config.jobsPerUser = 2
+    config.jobsPerUser = 1
+    config.lengthScale = 0.1
     config.seed = 7
     let cost = CostModel(coefficients: .init(constant: 2, perPrefix: 0.001, perToken: 0.05, perAttended: 1e-5))
     let simulation = Simulation(configuration: config, shape: .kjvLlama12M, costModel: cost, capacity: .workingSetFraction)
