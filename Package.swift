@@ -65,6 +65,12 @@ let package = Package(
         .target(name: "AsymTraces", dependencies: ["AsymCore", "AsymKV", "AsymCost"], swiftSettings: strict),
         // Workloads, side-by-side runs, metrics and reports.
         .target(name: "AsymBench", dependencies: ["AsymEngine", "AsymTraces", "AsymModel", "CPUKernels"], swiftSettings: strict),
+        // The GPU-scale simulator: the engine's scheduler and cache manager on a virtual clock, driven by
+        // a cost model instead of a model.
+        .target(
+            name: "AsymSim",
+            dependencies: ["AsymBench", "AsymEngine", "AsymScheduler", "AsymKV", "AsymCost", "AsymCore", "AsymTraces"],
+            swiftSettings: strict),
         // The OpenAI-compatible HTTP server (Hummingbird 2), metrics (swift-metrics + Prometheus).
         .target(
             name: "AsymServer",
@@ -82,7 +88,7 @@ let package = Package(
         // The command-line interface only; no logic.
         .executableTarget(
             name: "asymcache",
-            dependencies: ["AsymBench", "AsymEngine", "AsymServer", "AsymModel", "AsymTokenizer", "AsymKV", "AsymCost",
+            dependencies: ["AsymBench", "AsymEngine", "AsymServer", "AsymSim", "AsymModel", "AsymTokenizer", "AsymKV", "AsymCost",
                            "AsymScheduler", "AsymCore", "AsymDefaultModel", "CPUKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
@@ -107,6 +113,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "AsymBenchTests", dependencies: ["AsymBench", "AsymEngine", "AsymTraces", "AsymTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AsymSimTests", dependencies: ["AsymSim", "AsymBench", "AsymEngine", "AsymCost", "AsymKV"],
             swiftSettings: strict),
         .testTarget(
             name: "AsymServerTests",

@@ -19,6 +19,7 @@ struct AsymCacheCommand: AsyncParsableCommand {
             KVBenchCommand.self,
             ServeCommand.self,
             LoadTestCommand.self,
+            SimulateCommand.self,
         ]
     )
 }

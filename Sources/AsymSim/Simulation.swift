@@ -1,0 +1,94 @@
+import AsymBench
+import AsymCost
+import AsymEngine
+import AsymKV
+import AsymScheduler
+import Foundation
+
+/// Where the simulated KV memory comes from.
+public enum KVCapacity: Sendable, Equatable {
+    /// Exactly this many tokens.
+    case tokens(Int)
+    /// GPU memory in bytes minus the shape's weights, divided by its KV bytes per token.
+    case gpuMemory(bytes: Int)
+    /// The bench default: `BenchConfiguration.kvFraction` of the workload's working set.
+    case workingSetFraction
+}
+
+/// A side-by-side run of policies in which the engine's own `EngineCore`, `Scheduler` and
+/// `KVCacheManager` run on a `VirtualClock`, with a `SimulatedExecutor` pricing each pass by
+/// `costModel`. Workloads, driver, metrics and reports are the bench's (`AsymBench`).
+public struct Simulation {
+    public var configuration: BenchConfiguration
+    public var shape: ModelShape
+    public var costModel: CostModel
+    public var capacity: KVCapacity
+    public var blockSize = 16
+    public var maxRunningSequences = 256
+    public var maxWaitingRequests = 4096
+
+    public init(configuration: BenchConfiguration, shape: ModelShape, costModel: CostModel, capacity: KVCapacity) {
+        self.configuration = configuration
+        self.shape = shape
+        self.costModel = costModel
+        self.capacity = capacity
+    }
+
+    /// The bench's workload, generated for the shape's context limit and vocabulary.
+    public func makeWorkload() throws -> Workload {
+        try configuration.makeWorkload(contextLimit: shape.contextLimit, vocabularySize: shape.vocabularySize)
+    }
+
+    /// KV memory in tokens for `workload`.
+    public func kvTokens(for workload: Workload) throws -> Int {
+        switch capacity {
+        case .tokens(let n): return n
+        case .gpuMemory(let bytes):
+            guard let n = shape.kvCapacityTokens(gpuMemoryBytes: bytes) else {
+                throw SimulationError.weightsDoNotFit(weightBytes: shape.weightBytes, gpuBytes: bytes)
+            }
+            return n
+        case .workingSetFraction: return configuration.kvTokens(for: workload, blockSize: blockSize)
+        }
+    }
+
+    /// A fresh engine over `kvTokens` (rounded up to blocks) on its own virtual clock.
+    public func makeEngine(_ variant: PolicyVariant, kvTokens: Int) -> (engine: EngineCore, clock: VirtualClock) {
+        let clock = VirtualClock()
+        let blocks = max(1, (kvTokens + blockSize - 1) / blockSize)
+        let executor = SimulatedExecutor(blockCount: blocks, blockSize: blockSize, costModel: costModel, clock: clock)
+        let config = EngineConfig(
+            policy: variant.policy,
+            scheduler: SchedulerConfig(budget: variant.budget, maxRunningSequences: maxRunningSequences,
+                                       maxWaitingRequests: maxWaitingRequests),
+            contextLimit: shape.contextLimit)
+        let engine = EngineCore(executor: executor, tokenizer: nil, eosTokenIDs: [], costModel: costModel, config: config,
+                                clock: clock.now)
+        return (engine, clock)
+    }
+
+    /// Runs every variant on `workload`; `machine` names the cost profile. `progress(variant, calls)`.
+    public func run(_ workload: Workload, machine: String, progress: (Int, Int) -> Void = { _, _ in }) throws -> BenchReport {
+        let start = Date()
+        let kv = try kvTokens(for: workload)
+        let bench = SideBySideBench(workload: workload, variants: try configuration.variants()) { variant in
+            let (engine, clock) = makeEngine(variant, kvTokens: kv)
+            return (engine, clock)
+        }
+        let (results, lossless) = try bench.run(progress: progress)
+        return BenchReport(model: "\(shape.name) (SIMULATED: no model computed)", machine: "simulated, cost profile \(machine)",
+                           workload: workload, kvCacheTokens: kv, workingSetTokens: workload.workingSetTokens(blockSize: blockSize),
+                           variants: results, lossless: lossless, wallSeconds: Date().timeIntervalSince(start))
+    }
+}
+
+public enum SimulationError: Error, Equatable, CustomStringConvertible {
+    case weightsDoNotFit(weightBytes: Int, gpuBytes: Int)
+
+    public var description: String {
+        switch self {
+        case .weightsDoNotFit(let w, let g):
+            String(format: "the weights (%.1f GB) do not fit in %.1f GB of GPU memory", Double(w) / 1e9, Double(g) / 1e9)
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import AsymBench
+import AsymCost
+import AsymScheduler
+import AsymSim
+import ArgumentParser
+import Foundation
+
+/// `asymcache simulate`: the bench's side-by-side comparison with the engine's scheduler and KV
+/// cache manager on a virtual clock, each pass priced by a cost model (GPU-scale what-ifs).
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Simulate policies at GPU scale: the engine's scheduler and KV cache on a virtual clock driven by a cost model.")
+
+    @Option(help: "A cost profile file (asymcache profile output or the H100 per-layer format), or h100-llama3-8b (shipped).")
+    var profile: String = "h100-llama3-8b"
+
+    @Option(help: "Model shape for KV bytes per token, weights, context and vocabulary: \(ModelShape.known.map(\.name).joined(separator: ", ")).")
+    var modelShape: String = "llama3-8b"
+
+    @Option(help: "KV memory in tokens.")
+    var kvCacheTokens: Int?
+
+    @Option(help: "GPU memory in GB (10^9 bytes): KV memory is what the weights leave.")
+    var gpuMemoryGb: Double?
+
+    @Option(help: "KV memory as a fraction of the working set, when neither size is given.")
+    var kvFraction: Double = 0.4
+
+    @Option(help: "chat, agent, docs, or trace:FILE (Mooncake JSONL).")
+    var workload: String = "chat"
+
+    @Option(help: "A Mooncake JSONL trace (same as --workload trace:FILE).")
+    var trace: String?
+
+    @Option(help: "Comma-separated policies: asym, asym-prefix, lru-prefix, radix-lru, none, each optionally +ttl.")
+    var policies: String?
+
+    @Option(help: "Token budget of the asym policies: adaptive, adaptive:MS or fixed:N.")
+    var budget: String = "adaptive"
+
+    @Option(help: "Token budget of the baselines.")
+    var baselineBudget: String = "fixed:2048"
+
+    @Option(help: "Workload seed.") var seed: UInt64 = 1
+    @Option(help: "Closed-loop users (chat) or agents; for docs, the number of questions.") var users: Int?
+    @Option(help: "Poisson job arrivals per second instead of closed-loop users.") var rate: Double?
+    @Option(help: "Conversations or jobs per user.") var jobsPerUser: Int?
+    @Option(help: "Multiply every token length.") var lengthScale: Double?
+    @Option(help: "Multiply every think/tool time or trace timestamp.") var timeScale: Double?
+    @Option(help: "Trace replay: at most this many requests.") var maxRequests: Int?
+    @Option(help: "At most this many sequences run at once.") var maxRunningSequences: Int = 256
+
+    @Option(help: "Directory for results.json, report.md and plot.svg.")
+    var out: String = "simulate-results"
+
+    func run() throws {
+        var config = BenchConfiguration()
+        let workloadText = trace.map { "trace:" + $0 } ?? workload
+        guard let kind = WorkloadKind(parsing: workloadText) else { throw ValidationError("--workload must be chat, agent, docs or trace:FILE") }
+        config.workload = kind
+        config.policies = policies
+        config.kvFraction = kvFraction
+        guard let asymBudget = TokenBudget(parsing: budget), let baseline = TokenBudget(parsing: baselineBudget) else {
+            throw ValidationError("budgets are adaptive, adaptive:MS or fixed:N")
+        }
+        config.asymBudget = asymBudget
+        config.baselineBudget = baseline
+        config.seed = seed
+        config.users = users
+        config.rate = rate
+        config.jobsPerUser = jobsPerUser
+        config.lengthScale = lengthScale
+        config.timeScale = timeScale
+        config.maxRequests = maxRequests
+        let variants: [PolicyVariant]
+        do { variants = try config.variants() } catch { throw ValidationError("\(error)") }
+        guard let shape = ModelShape.named(modelShape) else {
+            throw ValidationError("unknown model shape \(modelShape) (known: \(ModelShape.known.map(\.name).joined(separator: ", ")))")
+        }
+        if kvCacheTokens != nil && gpuMemoryGb != nil { throw ValidationError("give --kv-cache-tokens or --gpu-memory-gb, not both") }
+        let capacity: KVCapacity = kvCacheTokens.map { .tokens($0) }
+            ?? gpuMemoryGb.map { .gpuMemory(bytes: Int($0 * 1e9)) } ?? .workingSetFraction
+
+        let costProfile: CostProfile = profile == "h100-llama3-8b"
+            ? try CostProfile.h100Llama3_8B() : try CostProfile.load(contentsOf: URL(fileURLWithPath: profile), layerCount: shape.layers)
+        var simulation = Simulation(configuration: config, shape: shape, costModel: try CostModel(fitting: costProfile), capacity: capacity)
+        simulation.maxRunningSequences = maxRunningSequences
+        let work = try simulation.makeWorkload()
+        let kv = try simulation.kvTokens(for: work)
+        print("SIMULATED (virtual clock, cost profile \(profile), device \(costProfile.device)); model shape \(shape.name): "
+              + String(format: "%d KiB KV/token, weights %.1f GB", shape.kvBytesPerToken / 1024, Double(shape.weightBytes) / 1e9))
+        print("workload \(work.name): \(work.jobs.count) jobs, \(work.callCount) calls")
+        for p in work.parameters { print("  \(p)") }
+        let workingSet = work.workingSetTokens()
+        print(String(format: "KV memory: %d tokens (%.0f%% of the working set of %d tokens); policies: %@", kv,
+                     100 * Double(kv) / Double(max(1, workingSet)), workingSet, variants.map(\.description).joined(separator: ", ")))
+        var bars: [ProgressBar] = []
+        let report = try simulation.run(work, machine: "\(profile) (\(costProfile.device))") { i, done in
+            while bars.count <= i {
+                bars.last?.finish()
+                bars.append(ProgressBar(label: variants[bars.count].name.padding(toLength: 15, withPad: " ", startingAt: 0)))
+            }
+            bars[i].update(done, work.callCount)
+        }
+        bars.last?.finish()
+        print()
+        print(report.comparisonTable())
+        print(report.ratioTable())
+        for v in report.variants {
+            print(String(format: "%@: %d passes, simulated makespan %.1f s, wall %.1f s", v.name, v.iterations, v.makespan, v.wallSeconds))
+            for f in v.failures.prefix(3) { print("  failure: \(f)") }
+        }
+        let command = (["asymcache"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        let files = try report.writeSimulated(to: URL(fileURLWithPath: out, isDirectory: true), command: command)
+        print("wrote " + files.map { out + "/" + $0.lastPathComponent }.joined(separator: ", ")
+              + String(format: " (%.0f s)", report.wallSeconds))
+    }
+}

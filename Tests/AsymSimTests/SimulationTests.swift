@@ -1,0 +1,88 @@
+import AsymBench
+import AsymCore
+import AsymCost
+import AsymEngine
+import AsymKV
+import AsymScheduler
+import AsymSim
+import Testing
+
+/// Collects the finished summaries of an engine's requests.
+private final class Summaries {
+    var byID: [RequestID: GenerationSummary] = [:]
+}
+
+@Test func handComputedScenarioGivesExactlyThePredictedTimes() throws {
+    // t = 1 ms per pass + 0.1 ms per prefix position of a segment + 1 ms per query token.
+    let cost = CostModel(coefficients: .init(constant: 1, perPrefix: 0.1, perToken: 1, perAttended: 0))
+    var config = BenchConfiguration()
+    config.policies = "lru-prefix"
+    config.baselineBudget = .fixed(64)
+    let simulation = Simulation(configuration: config, shape: .kjvLlama12M, costModel: cost, capacity: .tokens(256))
+    let (engine, clock) = simulation.makeEngine(try config.variants()[0], kvTokens: 256)
+    let done = Summaries()
+    let a = try engine.add(GenerationRequest(prompt: .tokens(Array(100 ..< 110)),
+                                             sampling: SamplingParams(temperature: 0, maxTokens: 3, ignoreEOS: true))) {
+        if case .finished(let s) = $0 { done.byID[s.requestID] = s }
+    }
+    // Pass 1: A's prompt, positions 0..<10: 1 + 0 + 10 = 11 ms.
+    #expect(engine.step())
+    #expect(clock.now() == 0.011)
+    clock.idle(until: 0.011)  // no-op: the clock is already there
+    let b = try engine.add(GenerationRequest(prompt: .tokens(Array(200 ..< 205)),
+                                             sampling: SamplingParams(temperature: 0, maxTokens: 2, ignoreEOS: true))) {
+        if case .finished(let s) = $0 { done.byID[s.requestID] = s }
+    }
+    // Pass 2: A decodes at position 10 (1 + 10 × 0.1 = 2 ms) and B's prompt 0..<5 (5 ms), + 1 ms.
+    // Pass 3: A decodes at 11 (2.1 ms), B at 5 (1.5 ms), + 1 ms: A has its 3 tokens, B its 2.
+    while engine.hasWork { engine.step() }
+    let passTimes: [Double] = [11, 1 + 2 + 5, 1 + 2.1 + 1.5]
+    let ends = passTimes.reduce(into: [Double]()) { $0.append(($0.last ?? 0) + $1 / 1000) }
+    let sa = try #require(done.byID[a]), sb = try #require(done.byID[b])
+    #expect(abs(sa.tokenTimes[0] - ends[0]) < 1e-12)
+    #expect(abs(sa.tokenTimes[1] - ends[1]) < 1e-12)
+    #expect(abs(sa.finishTime - ends[2]) < 1e-12)
+    #expect(abs(sb.timeToFirstToken! - (ends[1] - 0.011)) < 1e-12)
+    #expect(abs(sb.finishTime - ends[2]) < 1e-12)
+    #expect(sa.outputTokens.count == 3 && sb.outputTokens.count == 2)
+    #expect(abs(clock.now() - ends[2]) < 1e-12)
+    #expect(engine.stats.iterations == 3)
+}
+
+@Test func sameSeedGivesTheSameSimulation() throws {
+    var config = BenchConfiguration()
+    config.policies = "asym,lru-prefix"
+    config.users = 3
+    config.jobsPerUser = 1
+    config.lengthScale = 0.1
+    config.seed = 7
+    let cost = CostModel(coefficients: .init(constant: 2, perPrefix: 0.001, perToken: 0.05, perAttended: 1e-5))
+    let simulation = Simulation(configuration: config, shape: .kjvLlama12M, costModel: cost, capacity: .workingSetFraction)
+    func run() throws -> BenchReport {
+        try simulation.run(try simulation.makeWorkload(), machine: "test")
+    }
+    let first = try run(), second = try run()
+    #expect(first.variants.count == 2)
+    for (x, y) in zip(first.variants, second.variants) {
+        #expect(x.calls > 0 && x.failures.isEmpty)
+        #expect(x.ttftSamples == y.ttftSamples)
+        #expect(x.tpotSamples == y.tpotSamples)
+        #expect(x.makespan == y.makespan)
+        #expect(x.iterations == y.iterations)
+        #expect(x.prefixHitTokens == y.prefixHitTokens && x.evictions == y.evictions)
+    }
+    #expect(first.lossless.identical)
+    config.seed = 8
+    let reseeded = Simulation(configuration: config, shape: .kjvLlama12M, costModel: cost, capacity: .workingSetFraction)
+    let other = try reseeded.run(try reseeded.makeWorkload(), machine: "test")
+    #expect(other.variants[0].ttftSamples != first.variants[0].ttftSamples)
+}
+
+@Test func llama3ShapeGivesTheDocumentedMemory() {
+    let shape = ModelShape.llama3_8B
+    #expect(shape.kvBytesPerToken == 128 * 1024)
+    #expect(shape.parameterCount == 8_030_261_248)  // Llama-3-8B's published parameter count
+    let tokens = shape.kvCapacityTokens(gpuMemoryBytes: 80_000_000_000)
+    #expect(tokens == (80_000_000_000 - 2 * 8_030_261_248) / 131_072)
+    #expect(ModelShape.kjvLlama12M.kvCapacityTokens(gpuMemoryBytes: 1000) == nil)
+}
