@@ -41,7 +41,6 @@ public final class SequenceState {
 
     public var generatedTokenCount: Int { tokens.count - promptTokenCount }
     public var generatedTokens: ArraySlice<TokenID> { tokens[promptTokenCount...] }
-    public var isPrefilling: Bool { pending.contains { $0.count > 1 } || (pending.first.map { $0.upperBound < tokens.count } ?? false) }
 
     /// Appends a sampled token: its position becomes the next decode step.
     func append(_ token: TokenID) {
