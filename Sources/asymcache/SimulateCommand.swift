@@ -24,57 +24,18 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "GPU memory in GB (10^9 bytes): KV memory is what the weights leave.")
     var gpuMemoryGb: Double?
 
-    @Option(help: "KV memory as a fraction of the working set, when neither size is given.")
-    var kvFraction: Double = 0.4
-
-    @Option(help: "chat, agent, docs, or trace:FILE (Mooncake JSONL).")
-    var workload: String = "chat"
-
     @Option(help: "A Mooncake JSONL trace (same as --workload trace:FILE).")
     var trace: String?
 
-    @Option(help: "Comma-separated policies: asym, asym-prefix, lru-prefix, radix-lru, none, each optionally +ttl.")
-    var policies: String?
-
-    @Option(help: "Token budget of the asym policies: adaptive, adaptive:MS or fixed:N.")
-    var budget: String = "adaptive"
-
-    @Option(help: "Token budget of the baselines.")
-    var baselineBudget: String = "fixed:2048"
-
-    @Option(help: "Workload seed.") var seed: UInt64 = 1
-    @Option(help: "Closed-loop users (chat) or agents; for docs, the number of questions.") var users: Int?
-    @Option(help: "Poisson job arrivals per second instead of closed-loop users.") var rate: Double?
-    @Option(help: "Conversations or jobs per user.") var jobsPerUser: Int?
-    @Option(help: "Multiply every token length.") var lengthScale: Double?
-    @Option(help: "Multiply every think/tool time or trace timestamp.") var timeScale: Double?
-    @Option(help: "Trace replay: at most this many requests.") var maxRequests: Int?
     @Option(help: "At most this many sequences run at once.") var maxRunningSequences: Int = 256
+
+    @OptionGroup var workloadOptions: WorkloadOptions
 
     @Option(help: "Directory for results.json, report.md and plot.svg.")
     var out: String = "simulate-results"
 
     func run() throws {
-        var config = BenchConfiguration()
-        let workloadText = trace.map { "trace:" + $0 } ?? workload
-        guard let kind = WorkloadKind(parsing: workloadText) else { throw ValidationError("--workload must be chat, agent, docs or trace:FILE") }
-        config.workload = kind
-        config.policies = policies
-        config.kvFraction = kvFraction
-        guard let asymBudget = TokenBudget(parsing: budget), let baseline = TokenBudget(parsing: baselineBudget) else {
-            throw ValidationError("budgets are adaptive, adaptive:MS or fixed:N")
-        }
-        config.asymBudget = asymBudget
-        config.baselineBudget = baseline
-        config.seed = seed
-        config.users = users
-        config.rate = rate
-        config.jobsPerUser = jobsPerUser
-        config.lengthScale = lengthScale
-        config.timeScale = timeScale
-        config.maxRequests = maxRequests
-        let variants: [PolicyVariant]
-        do { variants = try config.variants() } catch { throw ValidationError("\(error)") }
+        let (config, variants) = try workloadOptions.configuration(trace: trace)
         guard let shape = ModelShape.named(modelShape) else {
             throw ValidationError("unknown model shape \(modelShape) (known: \(ModelShape.known.map(\.name).joined(separator: ", ")))")
         }
