@@ -1,23 +1,13 @@
 import AsymCore
 import Foundation
 
-/// A seeded SplitMix64 generator (Steele, Lea, Flood 2014): the same seed gives the same stream on
-/// every run and machine. Workload generators draw every length, time and token from one of these.
-public struct WorkloadRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+/// Workload generators draw every length, time and token from one seeded SplitMix64 stream (Steele,
+/// Lea, Flood 2014): the same seed gives the same workload on every run and machine.
+public typealias WorkloadRandom = SplitMix64
 
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// Uniform in [0, 1), 53 bits.
-    public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+    public mutating func unit() -> Double { nextUnit() }
 
     /// Exponential with the given mean (inter-arrival and think times).
     public mutating func exponential(mean: Double) -> Double {

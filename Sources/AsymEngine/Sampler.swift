@@ -1,22 +1,6 @@
 import AsymCore
 import Foundation
 
-/// SplitMix64: a tiny, fixed, process-independent random generator. One per request, so a seeded
-/// request draws the same numbers whatever batch it runs in.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A uniform Double in [0, 1) from 53 random bits.
-    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
-}
-
 /// Picks the next token from one row of logits: greedy at temperature 0, else temperature, top-k and
 /// top-p (nucleus) sampling, in that order, as vLLM and Hugging Face apply them.
 public enum Sampler {

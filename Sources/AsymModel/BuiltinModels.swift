@@ -1,3 +1,4 @@
+import AsymCore
 import CPUKernels
 import Foundation
 
@@ -46,12 +47,12 @@ public enum BuiltinModels {
 /// Owns randomly initialised weight matrices, N(0, 0.02), in one dtype.
 final class WeightArena: @unchecked Sendable {
     let type: WeightType
-    private var state: UInt64
+    private var random: SplitMix64
     private var buffers: [UnsafeMutableRawPointer] = []
 
     init(type: WeightType, seed: UInt64) {
         self.type = type
-        state = seed &+ 0x5DEE_CE66_D1CE_4E5B
+        random = SplitMix64(seed: seed &+ 0x5DEE_CE66_D1CE_4E5B)
     }
 
     deinit { buffers.forEach { $0.deallocate() } }
@@ -82,17 +83,9 @@ final class WeightArena: @unchecked Sendable {
 
     /// Two independent standard normals (Box–Muller) from a SplitMix64 stream.
     private func normalPair() -> (Float, Float) {
-        let u1 = max(Float(nextRandom() >> 40) * 0x1p-24, 1e-12)
-        let u2 = Float(nextRandom() >> 40) * 0x1p-24
+        let u1 = max(Float(random.next() >> 40) * 0x1p-24, 1e-12)
+        let u2 = Float(random.next() >> 40) * 0x1p-24
         let r = (-2 * logf(u1)).squareRoot()
         return (r * cosf(2 * .pi * u2), r * sinf(2 * .pi * u2))
-    }
-
-    private func nextRandom() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
