@@ -32,7 +32,7 @@ public struct SideBySideBench {
             let wall = Date().timeIntervalSince(wallStart)
             engine.refreshStats()
             var budget = variant.budget.description
-            if case .adaptive = variant.budget { budget = String(format: "adaptive:%.0fms", engine.scheduler.targetMs) }
+            if case .adaptive = variant.budget { budget = String(format: "adaptive:%.0f/%.0fms", engine.scheduler.targetMs, engine.scheduler.idleTargetMs) }
             results.append(VariantResult(
                 name: variant.name, budget: budget, outcome: outcome,
                 evictions: engine.stats.kv.evictions, preemptions: engine.stats.preemptions,

@@ -21,8 +21,13 @@ extension Scheduler {
     func remainingTokens(_ selection: Selection) -> Int {
         switch config.budget {
         case .fixed(let n): return n - selection.tokenCount
-        case .adaptive: return selection.tokenCount == 0 || predictedMs(selection, adding: []) < targetMs ? Int.max : 0
+        case .adaptive: return selection.tokenCount == 0 || predictedMs(selection, adding: []) < target(selection) ? Int.max : 0
         }
+    }
+
+    /// The adaptive pass-time target for a pass with this selection's decodes.
+    func target(_ selection: Selection) -> Double {
+        selection.decodeContexts.isEmpty ? idleTargetMs : targetMs
     }
 
     func predictedMs(_ selection: Selection, adding extra: [Range<Int>]) -> Double {
@@ -50,8 +55,9 @@ extension Scheduler {
             let used = selection.tokenCount + alreadyTaken.reduce(0) { $0 + $1.count }
             return max(0, min(range.count, n - used))
         case .adaptive:
+            let target = target(selection)
             let fits = { (c: Int) in
-                self.predictedMs(selection, adding: alreadyTaken + [range.lowerBound ..< range.lowerBound + c]) <= self.targetMs
+                self.predictedMs(selection, adding: alreadyTaken + [range.lowerBound ..< range.lowerBound + c]) <= target
             }
             if fits(range.count) { return range.count }
             // Largest c with a predicted pass time within the target (monotone in c).

@@ -18,8 +18,10 @@ public final class Scheduler {
     public let config: SchedulerConfig
     public private(set) var waiting: Deque<SequenceState> = []
     public private(set) var running: [SequenceState] = []
-    /// Pass-time target of the adaptive budget, in ms.
+    /// Pass-time target of the adaptive budget while decodes are running (the TPOT target), in ms.
     public let targetMs: Double
+    /// Pass-time target of the adaptive budget for passes without decodes, in ms.
+    public let idleTargetMs: Double
     private var nextAdmissionOrder: UInt64 = 0
     public private(set) var preemptionCount = 0
     /// Sequences dropped because they outgrew the whole pool (nothing else held blocks and they
@@ -36,7 +38,12 @@ public final class Scheduler {
         self.kv = kv
         self.costModel = costModel
         self.config = config
-        if case .adaptive(let t) = config.budget { targetMs = t ?? TokenBudget.defaultTargetMs(costModel) } else { targetMs = 0 }
+        if case .adaptive(let t) = config.budget {
+            targetMs = t ?? TokenBudget.defaultTargetMs(costModel)
+            idleTargetMs = TokenBudget.idleTargetMs(costModel, targetMs: targetMs)
+        } else {
+            (targetMs, idleTargetMs) = (0, 0)
+        }
     }
 
     public var hasWork: Bool { !waiting.isEmpty || !running.isEmpty }

@@ -5,9 +5,9 @@ public enum TokenBudget: Sendable, Equatable, CustomStringConvertible {
     /// At most this many query tokens per pass, decodes included: vLLM's and Sarathi-Serve's
     /// `max_num_batched_tokens`.
     case fixed(Int)
-    /// A time budget per pass from the cost model: the largest prefill that keeps the predicted
-    /// pass time within `targetMs` with the running decodes. nil: derived from the profile (see
-    /// `TokenBudget.defaultTargetMs`).
+    /// A time budget per pass from the cost model: while decodes run, the largest prefill that keeps
+    /// the predicted pass time (so each decode's time per token) within `targetMs`; with no decodes,
+    /// the larger `idleTargetMs`. nil: derived from the profile (`TokenBudget.defaultTargetMs`).
     case adaptive(targetMs: Double?)
 
     public var description: String {
@@ -42,12 +42,19 @@ public enum TokenBudget: Sendable, Equatable, CustomStringConvertible {
     /// The baselines' default chunk (vLLM's `max_num_batched_tokens` = 2048).
     public static let baselineChunk = 2048
 
-    /// Default time budget per pass: the predicted time of the baselines' default token budget
-    /// (`baselineChunk` tokens at P = 0), so the adaptive budget spends as much time per pass as
-    /// the fixed baselines where tokens are cheap, and takes fewer tokens where each costs more
-    /// (deep positions, many running decodes) — keeping decode time per token near this target.
-    /// It is never below one efficient chunk.
+    /// Default pass-time target while decodes are running (the TPOT target): the predicted time of
+    /// one efficient chunk at P = 0. Running decodes then wait at most about as long as the
+    /// shortest pass in which prefill runs near full efficiency (the per-pass constant ≤ 10%), the
+    /// trade Sarathi-Serve makes with its fixed 512-token budget, here sized by the measured profile.
     public static func defaultTargetMs(_ model: CostModel) -> Double {
-        max(model.passTime(segments: [0 ..< baselineChunk]), model.passTime(segments: [0 ..< efficientChunk(model)]))
+        model.passTime(segments: [0 ..< efficientChunk(model)])
+    }
+
+    /// Pass-time target when no decodes are running, so nobody waits on a token: the predicted time
+    /// of the baselines' default budget (`baselineChunk` tokens at P = 0), never below `targetMs`.
+    /// Prefill then runs in passes as large as the baselines' where tokens are cheap, and in fewer
+    /// tokens where each costs more (deep positions).
+    public static func idleTargetMs(_ model: CostModel, targetMs: Double) -> Double {
+        max(model.passTime(segments: [0 ..< baselineChunk]), targetMs)
     }
 }

@@ -1,9 +1,12 @@
 import Foundation
 
-/// A one-line progress bar on stderr, redrawn in place.
+/// A one-line progress bar on stderr, redrawn in place on a terminal. When stderr is a file or a
+/// pipe (CI logs), it writes one line per 10% instead of a redraw per step.
 final class ProgressBar: @unchecked Sendable {
     let label: String
     private let start = Date()
+    private let isTerminal = isatty(FileHandle.standardError.fileDescriptor) != 0
+    private var lastDecile = -1
 
     init(label: String) { self.label = label }
 
@@ -12,8 +15,16 @@ final class ProgressBar: @unchecked Sendable {
         let filled = total > 0 ? width * done / total : 0
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let elapsed = Date().timeIntervalSince(start)
-        FileHandle.standardError.write(Data(String(format: "\r%@ %@ %d/%d  %.0fs", label, bar, done, total, elapsed).utf8))
+        let line = String(format: "%@ %@ %d/%d  %.0fs", label, bar, done, total, elapsed)
+        if isTerminal {
+            FileHandle.standardError.write(Data("\r\(line)".utf8))
+        } else {
+            let decile = total > 0 ? 10 * done / total : 10
+            guard decile != lastDecile else { return }
+            lastDecile = decile
+            FileHandle.standardError.write(Data("\(line)\n".utf8))
+        }
     }
 
-    func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
+    func finish() { if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) } }
 }
