@@ -1,8 +1,9 @@
 /// Predicts forward-pass times (milliseconds) from the shape of the pass.
 ///
 /// Form: a pass costs `constant` once, and every query segment at prefix length P with chunk
-/// length C adds `perPrefix·P + perToken·C + perAttended·(2PC + C²)`. A decode token is a
-/// segment with C = 1 at P = its context length. `2PC + C²` is twice the attended key count,
+/// length C adds `perPrefix·P + perToken·C + perAttended·(2PC + C²)`. A decode token at context
+/// length P adds `perToken + perDecodeContext·P`: one query reading P keys is bound by memory, not
+/// by arithmetic as a chunk's queries are, so it has its own price. `2PC + C²` is twice the attended key count,
 /// so the attention term does not depend on how a run of positions is chunked; `perPrefix·P`
 /// is the price of starting a segment deep in a context, which is why one long hole is cheaper
 /// than the same tokens in many short ones.
@@ -15,14 +16,20 @@ public struct CostModel: Equatable, Sendable {
         /// Extra cost of each of a pass's first `smallPassTokens` tokens: small passes cannot share
         /// weight loads across enough rows (memory-bound matmul), so their tokens cost more.
         public var perSmallPassToken: Double
+        /// Cost of each context key a decode token reads.
+        public var perDecodeContext: Double
         public init(constant: Double, perPrefix: Double, perToken: Double, perAttended: Double,
-                    perSmallPassToken: Double = 0) {
+                    perSmallPassToken: Double = 0, perDecodeContext: Double = 0) {
             self.constant = constant
             self.perPrefix = perPrefix
             self.perToken = perToken
             self.perAttended = perAttended
             self.perSmallPassToken = perSmallPassToken
+            self.perDecodeContext = perDecodeContext
         }
+
+        /// In the order of `CostModel.fitRows`' features.
+        var vector: [Double] { [constant, perPrefix, perToken, perAttended, perSmallPassToken, perDecodeContext] }
     }
 
     public var coefficients: Coefficients
@@ -32,13 +39,13 @@ public struct CostModel: Equatable, Sendable {
     /// Fits the coefficients to every row of `profile`, minimizing relative squared error.
     public init(fitting profile: CostProfile) throws {
         let rows = Self.fitRows(profile)
-        guard rows.count >= 5 else { throw CostModelError.notEnoughRows(rows.count) }
+        guard rows.count >= 6 else { throw CostModelError.notEnoughRows(rows.count) }
         guard
             let beta = LeastSquares.solve(
                 rows: rows.map(\.features), targets: rows.map(\.ms), weights: rows.map { 1 / max($0.ms, 1e-9) })
         else { throw CostModelError.singularFit }
         coefficients = Coefficients(constant: beta[0], perPrefix: beta[1], perToken: beta[2], perAttended: beta[3],
-                                    perSmallPassToken: beta[4])
+                                    perSmallPassToken: beta[4], perDecodeContext: beta[5])
     }
 
     /// The H100 Llama-3-8B model fitted from the shipped profile.
@@ -51,6 +58,11 @@ public struct CostModel: Equatable, Sendable {
         return coefficients.perPrefix * pd + coefficients.perToken * cd + coefficients.perAttended * (2 * pd * cd + cd * cd)
     }
 
+    /// Marginal time of one decode token over a context of `p` tokens (no per-pass constant), in ms.
+    @inlinable public func decodeTokenTime(contextLength p: Int) -> Double {
+        coefficients.perToken + coefficients.perDecodeContext * Double(p)
+    }
+
     /// Time of one pass made of prefill segments (absolute position ranges) plus decode tokens
     /// at the given context lengths, in ms. An empty pass costs 0.
     public func passTime(segments: [Range<Int>], decodeContexts: [Int] = []) -> Double {
@@ -61,7 +73,7 @@ public struct CostModel: Equatable, Sendable {
             t += segmentTime(prefixLength: s.lowerBound, chunkLength: s.count)
             tokens += s.count
         }
-        for p in decodeContexts { t += segmentTime(prefixLength: p, chunkLength: 1) }
+        for p in decodeContexts { t += decodeTokenTime(contextLength: p) }
         return t + coefficients.perSmallPassToken * Double(min(tokens, Self.smallPassTokens))
     }
 
@@ -74,10 +86,7 @@ public struct CostModel: Equatable, Sendable {
     /// |predicted − measured| / measured for each row of `profile` (prefill rows, then decode rows).
     public func relativeErrors(on profile: CostProfile) -> [Double] {
         Self.fitRows(profile).map { row in
-            let predicted = zip(row.features, [
-                coefficients.constant, coefficients.perPrefix, coefficients.perToken, coefficients.perAttended,
-                coefficients.perSmallPassToken,
-            ]).reduce(0) { $0 + $1.0 * $1.1 }
+            let predicted = zip(row.features, coefficients.vector).reduce(0) { $0 + $1.0 * $1.1 }
             return abs(predicted - row.ms) / row.ms
         }
     }
@@ -91,15 +100,16 @@ public struct CostModel: Equatable, Sendable {
     /// Passes up to this many tokens pay `perSmallPassToken` per token on top.
     public static let smallPassTokens = 64
 
-    /// Features (1, ΣP, ΣC, Σ(2PC + C²), min(ΣC, 64)) of each profile row, with its measured time.
+    /// Features (1, ΣP, ΣC, Σ(2PC + C²), min(ΣC, 64), Σ decode context) of each profile row, with
+    /// its measured time. Prefill segments use the first four, decode tokens the third and last.
     static func fitRows(_ profile: CostProfile) -> [(features: [Double], ms: Double)] {
         let prefill = profile.prefill.map { r -> ([Double], Double) in
             let (p, c) = (Double(r.P), Double(r.C))
-            return ([1, p, c, 2 * p * c + c * c, min(c, Double(smallPassTokens))], r.ms)
+            return ([1, p, c, 2 * p * c + c * c, min(c, Double(smallPassTokens)), 0], r.ms)
         }
         let decode = profile.decode.map { r -> ([Double], Double) in
             let (p, b) = (Double(r.P), Double(r.B))
-            return ([1, b * p, b, b * (2 * p + 1), min(b, Double(smallPassTokens))], r.ms)
+            return ([1, 0, b, 0, min(b, Double(smallPassTokens)), b * p], r.ms)
         }
         return (prefill + decode).map { (features: $0.0, ms: $0.1) }
     }

@@ -12,7 +12,7 @@ extension LoadedModel {
         }
         if let shipped = CostProfile.bundled("cpu-\(name)") { return try CostModel(fitting: shipped) }
         let profiler = Profiler(model: model, repetitions: 1)
-        let grid = Profiler.Grid(prefixLengths: [0, 512], chunkLengths: [16, 128, 512], decodeContexts: [256],
+        let grid = Profiler.Grid(prefixLengths: [0, 512], chunkLengths: [16, 128, 512], decodeContexts: [128, 512],
                                  decodeBatches: [1, 8])
         return try CostModel(fitting: profiler.measure(grid, device: Profiler.deviceDescription()))
     }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include "ck_common.h"
 
-enum { ROW_TILE = 6, COLUMN_TILE = 4 };
+enum { ROW_TILE = 6, COLUMN_TILE = 4, WIDEN_MIN_ROWS = 64 };
 
 /// MR rows of x × NR weight rows; every element runs the documented sequence. x: (MR, depth),
 /// w: NR rows of `depth` elements of `type` starting at row `column`, out: MR×NR at outStride.
@@ -105,9 +105,10 @@ CK_TARGET void ck_matmul(float *out, size_t outStride, const float *x, size_t ro
     size_t rowBlock = (512 * 1024) / rowBytes / ROW_TILE * ROW_TILE;
     if (rowBlock < ROW_TILE) rowBlock = ROW_TILE;
     float *scratch = NULL;
-    if (rowCount >= ROW_TILE && weightType != CK_WEIGHT_F32) {
+    if (rowCount >= WIDEN_MIN_ROWS && weightType != CK_WEIGHT_F32) {
         // Enough rows to amortize widening the half-precision weights once into f32 (exact, so
-        // the values, and the results, equal the in-tile widening used for few rows).
+        // the values, and the results, equal the in-tile widening used for fewer rows). Below
+        // this, widening every weight each call costs more than converting in the tiles.
         scratch = widen(w, weightType, depth, columnBegin, columnEnd);
         w = scratch;
         weightType = CK_WEIGHT_F32;

@@ -5,14 +5,18 @@ import Testing
 @Suite("CostModel")
 struct CostModelTests {
     @Test func fitRecoversExactCoefficients() throws {
-        let truth = CostModel(coefficients: .init(constant: 3, perPrefix: 2e-4, perToken: 0.02, perAttended: 1e-6))
+        let truth = CostModel(coefficients: .init(constant: 3, perPrefix: 2e-4, perToken: 0.02, perAttended: 1e-6,
+                                                  perSmallPassToken: 0.01, perDecodeContext: 3e-6))
         let prefill = [0, 1024, 8192, 32768].flatMap { p in
             [16, 256, 4096].map { c in CostProfile.PrefillRow(P: p, C: c, ms: truth.passTime(segments: [p..<(p + c)])) }
         }
-        let decode = [2048, 32768].map { p in CostProfile.DecodeRow(P: p, B: 8, ms: truth.passTime(segments: [], decodeContexts: Array(repeating: p, count: 8))) }
+        let decode = [2048, 32768].flatMap { p in
+            [1, 8, 128].map { b in CostProfile.DecodeRow(P: p, B: b, ms: truth.passTime(segments: [], decodeContexts: Array(repeating: p, count: b))) }
+        }
         let fitted = try CostModel(fitting: CostProfile(device: "test", model: "test", prefill: prefill, decode: decode))
         #expect(abs(fitted.coefficients.perAttended - 1e-6) < 1e-9)
         #expect(abs(fitted.coefficients.constant - 3) < 1e-6)
+        #expect(abs(fitted.coefficients.perDecodeContext - 3e-6) < 1e-9)
         #expect(fitted.meanRelativeError(on: CostProfile(device: "", model: "", prefill: prefill, decode: decode)) < 1e-9)
     }
 

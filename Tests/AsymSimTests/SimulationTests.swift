@@ -13,8 +13,9 @@ private final class Summaries {
 }
 
 @Test func handComputedScenarioGivesExactlyThePredictedTimes() throws {
-    // t = 1 ms per pass + 0.1 ms per prefix position of a segment + 1 ms per query token.
-    let cost = CostModel(coefficients: .init(constant: 1, perPrefix: 0.1, perToken: 1, perAttended: 0))
+    // t = 1 ms per pass + 0.1 ms per prefix position of a segment + 1 ms per query token
+    // + 0.1 ms per context position of a decode token.
+    let cost = CostModel(coefficients: .init(constant: 1, perPrefix: 0.1, perToken: 1, perAttended: 0, perDecodeContext: 0.1))
     var config = BenchConfiguration()
     config.policies = "lru-prefix"
     config.baselineBudget = .fixed(64)
