@@ -66,8 +66,9 @@ extension Scheduler {
                 let mid = (lo + hi + 1) / 2
                 if fits(mid) { lo = mid } else { hi = mid - 1 }
             }
-            // Progress: an otherwise empty pass always takes at least one block's worth.
-            if lo == 0 && selection.tokenCount == 0 && alreadyTaken.isEmpty { return min(range.count, kv.blockSize) }
+            // Progress: a pass with no prefill yet takes at least one block's worth, so prefill is
+            // never starved by decodes that alone exceed the target.
+            if lo == 0 && selection.segments.isEmpty && alreadyTaken.isEmpty { return min(range.count, kv.blockSize) }
             return lo
         }
     }

@@ -4,8 +4,9 @@ import AsymCost
 /// A `ModelExecutor` that computes no model: each pass advances `clock` by the cost model's
 /// predicted time for its segments and returns all-zero logits over a 2-token vocabulary.
 ///
-/// Every segment of every sequence is priced by its absolute position range, so a one-token
-/// segment at position P costs what a decode at context P costs. Greedy sampling of zero logits
+/// Every segment of every sequence is priced by its absolute position range; a sequence whose
+/// whole pass is one token at position P (a decode) is priced as a decode at context P, as the
+/// scheduler prices it. Greedy sampling of zero logits
 /// always picks token 0, which is fine: requests run with `ignoreEOS` and fixed `maxTokens`.
 public final class SimulatedExecutor: ModelExecutor {
     public let vocabularySize = 2
@@ -17,6 +18,7 @@ public final class SimulatedExecutor: ModelExecutor {
     public private(set) var passCount = 0
     public private(set) var busyMs = 0.0
     private var ranges: [Range<Int>] = []
+    private var decodeContexts: [Int] = []
 
     public init(blockCount: Int, blockSize: Int, costModel: CostModel, clock: VirtualClock) {
         precondition(blockCount > 0 && blockSize > 0)
@@ -28,10 +30,15 @@ public final class SimulatedExecutor: ModelExecutor {
 
     public func execute(_ plan: BatchPlan) throws -> [SequenceLogits] {
         ranges.removeAll(keepingCapacity: true)
+        decodeContexts.removeAll(keepingCapacity: true)
         for sequence in plan.sequences {
-            for segment in sequence.segments { ranges.append(segment.positions) }
+            if sequence.segments.count == 1 && sequence.segments[0].tokens.count == 1 {
+                decodeContexts.append(sequence.segments[0].startPosition)
+            } else {
+                for segment in sequence.segments { ranges.append(segment.positions) }
+            }
         }
-        let ms = costModel.passTime(segments: ranges)
+        let ms = costModel.passTime(segments: ranges, decodeContexts: decodeContexts)
         passCount += 1
         busyMs += ms
         clock.advance(by: ms / 1000)
