@@ -10,12 +10,15 @@ import Foundation
 ///   shared system prompt (tool descriptions), a 512-token task, tool outputs of mean 1,800 tokens
 ///   and 4–10 calls per job give that mean input;
 /// - tool time log-normal, median 1 s, σ = 1.0: seconds-long pauses with a heavy tail, as the
-///   Continuum paper describes for SWE-bench/BFCL agents (not fitted to a trace); `timeScale`
-///   (default 4) stretches it so that 8 agents offer this 2-core machine a load below saturation;
+///   Continuum paper describes for SWE-bench/BFCL agents (not fitted to a trace). `timeScale`
+///   (default 0.25) keeps tool pauses and LLM calls in about the proportion they have on a loaded
+///   GPU (a call with 8.6K input and 182 output tokens takes seconds there; with lengths ×0.125 it
+///   takes a fraction of a second here), so 32 agents keep this 2-core machine ~80% busy
+///   (simulated on the CPU profile) and job latency depends on the engine, not only on the tools;
 /// - `+ttl` variants pin a job's KV for the 90th percentile of the tool time (Continuum chooses the
 ///   time-to-live from the tool-time distribution).
 public struct AgentWorkload: Sendable {
-    public var agents = 8
+    public var agents = 32
     public var jobsPerAgent = 1
     public var systemPromptTokens = 2048
     public var task = LengthDistribution(mean: 512, sigma: 0.5, bounds: 64 ... 2048)
@@ -29,7 +32,7 @@ public struct AgentWorkload: Sendable {
     /// Multiplies every token length (the embedded model's context is 2,048 tokens).
     public var lengthScale = 0.125
     /// Multiplies every time.
-    public var timeScale = 4.0
+    public var timeScale = 0.25
     /// Poisson job arrivals at this rate (per second, after `timeScale`) instead of closed-loop agents.
     public var poissonRate: Double?
     public var seed: UInt64 = 1

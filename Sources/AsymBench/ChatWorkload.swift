@@ -12,10 +12,11 @@ import Foundation
 /// - a 1,024-token system prompt shared by every user;
 /// - think time: exponential. A person reads the answer (~240 words/min, Brysbaert 2019) and types
 ///   the next message (~40 words/min), about 60 s at full lengths. `timeScale` (default 1/20)
-///   shrinks it so that 16 users offer this 2-core machine a load below saturation (about 60–75%
-///   busy under the baselines), as hundreds of users would load a GPU server.
+///   shrinks it so that 64 users keep this 2-core machine busy about 77% of the time under
+///   `lru-prefix` (simulated on the CPU profile), as hundreds of users would load a GPU server;
+/// - lengths ×0.5, so that conversations grow to the embedded model's 2,048-token context.
 public struct ChatWorkload: Sendable {
-    public var users = 16
+    public var users = 64
     public var conversationsPerUser = 1
     public var systemPromptTokens = 1024
     public var turns = 4 ... 8
@@ -23,7 +24,7 @@ public struct ChatWorkload: Sendable {
     public var answer = LengthDistribution(mean: 338, sigma: 0.8, bounds: 16 ... 1024)
     public var thinkTimeMean = 60.0
     /// Multiplies every token length (the embedded model's context is 2,048 tokens).
-    public var lengthScale = 0.25
+    public var lengthScale = 0.5
     /// Multiplies every time.
     public var timeScale = 0.05
     /// Poisson conversation arrivals at this rate (per second, after `timeScale`) instead of closed-loop users.
