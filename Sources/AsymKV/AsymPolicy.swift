@@ -20,19 +20,21 @@ import AsymCost
 /// children are all in use), so it never cuts a resident chain to keep its tail.
 public final class AsymPolicy: EvictionPolicy {
     /// Holes allowed: every evictable block. Prefix-closed: evictable blocks without a resident child.
-    private var leaves: IndexedMinHeap
+    // Unchecked exclusivity: the policy has one owner and its methods never reenter, so the
+    // per-access runtime check (paid per block in the batch methods) buys nothing.
+    @exclusivity(unchecked) private var leaves: LazyMinHeap
     /// Prefix-closed only: evictable blocks with a resident child.
-    private var inner: IndexedMinHeap
-    private var clock = 0.0
+    @exclusivity(unchecked) private var inner: LazyMinHeap
+    @exclusivity(unchecked) private var clock = 0.0
     /// The clock when each block last became evictable.
-    private var insertedAt: [Double]
+    @exclusivity(unchecked) private var insertedAt: [Double]
     private let blockSize: Int
     private let costModel: CostModel
     public let allowsHoles: Bool
 
     public init(blockCount: Int, blockSize: Int, costModel: CostModel, allowsHoles: Bool) {
-        leaves = IndexedMinHeap(capacity: blockCount)
-        inner = IndexedMinHeap(capacity: allowsHoles ? 0 : blockCount)
+        leaves = LazyMinHeap(capacity: blockCount)
+        inner = LazyMinHeap(capacity: allowsHoles ? 0 : blockCount)
         insertedAt = [Double](repeating: 0, count: blockCount)
         self.blockSize = blockSize
         self.costModel = costModel
@@ -75,9 +77,23 @@ public final class AsymPolicy: EvictionPolicy {
         place(facts, key: key(facts, since: clock))
     }
 
+    public func insert(_ batch: [BlockFacts], now: Double) {
+        for f in batch {
+            insertedAt[f.block.index] = clock
+            place(f, key: key(f, since: clock))
+        }
+    }
+
     public func remove(_ block: BlockID) {
         leaves.remove(block.index)
         if !allowsHoles { inner.remove(block.index) }
+    }
+
+    public func remove(_ blocks: [BlockID]) {
+        for b in blocks {
+            leaves.remove(b.index)
+            if !allowsHoles { inner.remove(b.index) }
+        }
     }
 
     public func popVictim(now: Double) -> BlockID? {

@@ -35,6 +35,10 @@ public protocol EvictionPolicy: AnyObject {
     var count: Int { get }
     func insert(_ facts: BlockFacts, now: Double)
     func remove(_ block: BlockID)
+    /// Blocks that became evictable together (one release, tail first): `insert` each, in order.
+    func insert(_ batch: [BlockFacts], now: Double)
+    /// Cached blocks one admission hits: `remove` each.
+    func remove(_ blocks: [BlockID])
     /// Removes and returns the next victim, or nil when the policy holds no block.
     func popVictim(now: Double) -> BlockID?
     /// Whether the policy wants `recordUse` calls (the manager skips building facts otherwise).
@@ -46,6 +50,12 @@ public protocol EvictionPolicy: AnyObject {
 }
 
 extension EvictionPolicy {
+    public func insert(_ batch: [BlockFacts], now: Double) {
+        for f in batch { insert(f, now: now) }
+    }
+    public func remove(_ blocks: [BlockID]) {
+        for b in blocks { remove(b) }
+    }
     public var reusesBlocks: Bool { true }
     public var observesUses: Bool { false }
     public func recordUse(_ facts: BlockFacts, now: Double) {}
