@@ -31,14 +31,20 @@ public final class AsymPolicy: EvictionPolicy {
     private let blockSize: Int
     private let costModel: CostModel
     public let allowsHoles: Bool
+    /// Extra uses credited to a block released by a turn of a session with at least 2 turns
+    /// (its next turn will likely extend the context). Off by default: on the Mooncake trace
+    /// with sessions derived from the first hash id, 1 changed rebuild time by under 0.3% and
+    /// 3 made it worse at 983K tokens.
+    public let sessionBonus: Double
 
-    public init(blockCount: Int, blockSize: Int, costModel: CostModel, allowsHoles: Bool) {
+    public init(blockCount: Int, blockSize: Int, costModel: CostModel, allowsHoles: Bool, sessionBonus: Double = 0) {
         leaves = LazyMinHeap(capacity: blockCount)
         inner = LazyMinHeap(capacity: allowsHoles ? 0 : blockCount)
         insertedAt = [Double](repeating: 0, count: blockCount)
         self.blockSize = blockSize
         self.costModel = costModel
         self.allowsHoles = allowsHoles
+        self.sessionBonus = sessionBonus
     }
 
     public var name: String { allowsHoles ? PolicyKind.asym.rawValue : PolicyKind.asymPrefix.rawValue }
@@ -51,7 +57,8 @@ public final class AsymPolicy: EvictionPolicy {
         if allowsHoles && facts.parentResident && facts.residentChildCount > 0 {
             cost += costModel.coefficients.perPrefix * Double(p)
         }
-        return Double(max(facts.useCount, 1)) * cost
+        let bonus = facts.sessionTurns >= 2 ? sessionBonus : 0
+        return (Double(max(facts.useCount, 1)) + bonus) * cost
     }
 
     private func key(_ facts: BlockFacts, since start: Double) -> EvictionKey {

@@ -18,6 +18,7 @@ struct BlockHashIndex {
         var capacity = 16
         while capacity < 2 * maxCount { capacity <<= 1 }
         slots = [Slot](repeating: Slot(), count: capacity)
+        HugePages.advise(&slots)
         mask = capacity - 1
     }
 

@@ -18,6 +18,9 @@ public struct BlockFacts: Sendable {
     /// Requests that used this block (computed it or hit it), including before an eviction.
     public var useCount: Int
     public var origin: BlockOrigin
+    /// Turns admitted so far of the session of the request that last released the block
+    /// (0 when that request carried no session id).
+    public var sessionTurns: Int = 0
 }
 
 /// Chooses which cached block (committed, reference count 0) to evict.

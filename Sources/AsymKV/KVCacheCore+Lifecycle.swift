@@ -100,8 +100,10 @@ extension KVCacheCore {
                 if refs[b.index] == 0 { unused.append(b) }
             }
         }
+        let turns = Int32(clamping: state.hints.sessionID.flatMap { sessionTurns[$0] } ?? 0)
         for b in unused {
             let i = b.index
+            sessionTurnsOf[i] = turns
             if indexed[i] && caches {
                 if let t = pinUntil { pinned.set(i, key: EvictionKey(t, tieBreak: -Int64(blockIndexOf[i]))) }
                 else { becameCached.append(facts(b)) }
@@ -148,6 +150,7 @@ extension KVCacheCore {
         parentLink[i] = nil
         childCount[i] = 0
         useCount[i] = 0
+        sessionTurnsOf[i] = 0
         generationOf[i] &+= 1
     }
 }

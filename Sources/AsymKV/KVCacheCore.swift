@@ -36,6 +36,10 @@ struct KVCacheCore {
     /// Use counts by hash of blocks that lost their content (resident blocks count in `useCount`).
     var frequency: FrequencySketch
     var requests: [RequestID: RequestState] = [:]
+    /// Turns admitted per session id.
+    var sessionTurns: [SessionID: Int] = [:]
+    /// Per block: `BlockFacts.sessionTurns`, set when the block becomes cached.
+    var sessionTurnsOf: [Int32]
     /// Bumped whenever residency changes, so a stale `CacheLookup` is detected.
     var generation: UInt64 = 0
     /// Run `checkInvariants` after every mutation (debug builds, small pools only).
@@ -76,7 +80,9 @@ struct KVCacheCore {
         parentLink = Array(repeating: nil, count: blockCount)
         childCount = [Int32](repeating: 0, count: blockCount)
         generationOf = [UInt32](repeating: 0, count: blockCount)
-        let store = [TokenID](repeating: 0, count: blockCount * blockSize + 16)
+        sessionTurnsOf = [Int32](repeating: 0, count: blockCount)
+        var store = [TokenID](repeating: 0, count: blockCount * blockSize + 16)
+        HugePages.advise(&store)
         tokenBase = store.withUnsafeBufferPointer { (64 - Int(bitPattern: $0.baseAddress!) % 64) % 64 / 4 }
         tokenStore = store
         index = BlockHashIndex(maxCount: blockCount)
@@ -193,12 +199,12 @@ struct KVCacheCore {
         }
         expirePins(now: now)
         let tableCount = (tokens.count + blockSize - 1) / blockSize
-        var hitCount = 0, cachedHits = 0
-        for case let b? in lookup.hits {
-            hitCount += 1
-            if refCount[b.index] == 0 { cachedHits += 1 }
+        let cachedHits = refCount.withUnsafeBufferPointer { refs in
+            var n = 0
+            for case let b? in lookup.hits where refs[b.index] == 0 { n += 1 }
+            return n
         }
-        let needed = tableCount - hitCount
+        let needed = tableCount - lookup.hitBlockCount
         let available = freeBlockCount + evictableBlockCount - cachedHits
         guard needed <= available else { throw KVCacheError.outOfBlocks(needed: needed, available: available) }
 
@@ -206,11 +212,15 @@ struct KVCacheCore {
         let origin: BlockOrigin =
             (lookup.hits.first ?? nil) != nil || (first.map { frequency.estimate($0) > 0 } ?? false) ? .continuation : .fresh
         pinHits(lookup.hits, now: now)
-        var table = [BlockID]()
-        table.reserveCapacity(tableCount)
-        for i in 0..<tableCount {
-            if i < lookup.hits.count, let b = lookup.hits[i] { table.append(b) } else { table.append(takeBlock(now: now)) }
+        let table = [BlockID](unsafeUninitializedCapacity: tableCount) { out, initialized in
+            lookup.hits.withUnsafeBufferPointer { hits in
+                for i in 0..<tableCount {
+                    out[i] = (i < hits.count ? hits[i] : nil) ?? takeBlock(now: now)
+                }
+            }
+            initialized = tableCount
         }
+        if let session = hints.sessionID { sessionTurns[session, default: 0] += 1 }
         requests[request] = RequestState(
             tokens: tokens, namespace: namespace, blockTable: table, hashes: lookup.hashes, committedCount: 0,
             hints: hints, origin: origin)
@@ -268,7 +278,8 @@ struct KVCacheCore {
         let i = b.index
         return BlockFacts(
             block: b, blockIndex: Int(blockIndexOf[i]), parentResident: linkedParent(i) != nil,
-            residentChildCount: Int(childCount[i]), useCount: Int(useCount[i]), origin: originOf[i])
+            residentChildCount: Int(childCount[i]), useCount: Int(useCount[i]), origin: originOf[i],
+            sessionTurns: Int(sessionTurnsOf[i]))
     }
 
     /// The parent block `i` was linked to, if it still holds the same content.
