@@ -36,6 +36,8 @@ public final class AsymPolicy: EvictionPolicy {
     /// with sessions derived from the first hash id, 1 changed rebuild time by under 0.3% and
     /// 3 made it worse at 983K tokens.
     public let sessionBonus: Double
+    /// `BlockFacts.sessionTurns` of each block's last insert (kept only with a bonus).
+    @exclusivity(unchecked) private var sessionTurnsAtRelease: [Int32]
 
     public init(blockCount: Int, blockSize: Int, costModel: CostModel, allowsHoles: Bool, sessionBonus: Double = 0) {
         leaves = LazyMinHeap(capacity: blockCount)
@@ -45,6 +47,7 @@ public final class AsymPolicy: EvictionPolicy {
         self.costModel = costModel
         self.allowsHoles = allowsHoles
         self.sessionBonus = sessionBonus
+        sessionTurnsAtRelease = [Int32](repeating: 0, count: sessionBonus > 0 ? blockCount : 0)
     }
 
     public var name: String { allowsHoles ? PolicyKind.asym.rawValue : PolicyKind.asymPrefix.rawValue }
@@ -57,7 +60,7 @@ public final class AsymPolicy: EvictionPolicy {
         if allowsHoles && facts.parentResident && facts.residentChildCount > 0 {
             cost += costModel.coefficients.perPrefix * Double(p)
         }
-        let bonus = facts.sessionTurns >= 2 ? sessionBonus : 0
+        let bonus = sessionBonus > 0 && sessionTurnsAtRelease[facts.block.index] >= 2 ? sessionBonus : 0
         return (Double(max(facts.useCount, 1)) + bonus) * cost
     }
 
@@ -80,12 +83,14 @@ public final class AsymPolicy: EvictionPolicy {
     }
 
     public func insert(_ facts: BlockFacts, now: Double) {
+        if sessionBonus > 0 { sessionTurnsAtRelease[facts.block.index] = Int32(clamping: facts.sessionTurns) }
         insertedAt[facts.block.index] = clock
         place(facts, key: key(facts, since: clock))
     }
 
     public func insert(_ batch: [BlockFacts], now: Double) {
         for f in batch {
+            if sessionBonus > 0 { sessionTurnsAtRelease[f.block.index] = Int32(clamping: f.sessionTurns) }
             insertedAt[f.block.index] = clock
             place(f, key: key(f, since: clock))
         }

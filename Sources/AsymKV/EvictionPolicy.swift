@@ -8,19 +8,20 @@ public enum BlockOrigin: Int, Sendable { case fresh = 0, continuation = 1 }
 
 /// What the manager tells a policy about one committed block.
 public struct BlockFacts: Sendable {
+    // Field order packs the struct into 48 bytes (the manager builds one per released block).
     public var block: BlockID
     /// Position of the block in its sequence: it covers tokens `blockIndex * blockSize ..< +blockSize`.
     public var blockIndex: Int
-    /// Whether the block holding the previous `blockSize` tokens of the same prefix is resident.
-    public var parentResident: Bool
     /// Resident committed blocks whose parent is this block.
     public var residentChildCount: Int
     /// Requests that used this block (computed it or hit it), including before an eviction.
     public var useCount: Int
+    /// In `insert`: turns admitted so far of the session of the request releasing the block
+    /// (0 when it carried no session id). 0 in other calls.
+    public var sessionTurns: Int
+    /// Whether the block holding the previous `blockSize` tokens of the same prefix is resident.
+    public var parentResident: Bool
     public var origin: BlockOrigin
-    /// Turns admitted so far of the session of the request that last released the block
-    /// (0 when that request carried no session id).
-    public var sessionTurns: Int = 0
 }
 
 /// Chooses which cached block (committed, reference count 0) to evict.

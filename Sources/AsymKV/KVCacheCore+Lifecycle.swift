@@ -90,23 +90,30 @@ extension KVCacheCore {
         expirePins(now: now)
         let pinUntil = state.hints.pinUntil.flatMap { $0 > now ? $0 : nil }
         let caches = policy.reusesBlocks
-        var becameCached: [BlockFacts] = []
-        becameCached.reserveCapacity(pinUntil == nil && caches ? state.blockTable.count : 0)
-        var unused: [BlockID] = []  // tail first
-        unused.reserveCapacity(state.blockTable.count)
+        // Scratch arrays kept across calls: fresh ones of this size would come from pages the
+        // allocator returned to the kernel, and cost a page fault every 4 KiB.
+        var becameCached = scratchFacts
+        var unused = scratchBlocks  // tail first
+        scratchFacts = []
+        scratchBlocks = []
+        defer {
+            becameCached.removeAll(keepingCapacity: true)
+            unused.removeAll(keepingCapacity: true)
+            scratchFacts = becameCached
+            scratchBlocks = unused
+        }
         refCount.withUnsafeMutableBufferPointer { refs in
             for b in state.blockTable.reversed() {
                 refs[b.index] -= 1
                 if refs[b.index] == 0 { unused.append(b) }
             }
         }
-        let turns = Int32(clamping: state.hints.sessionID.flatMap { sessionTurns[$0] } ?? 0)
+        let turns = state.hints.sessionID.flatMap { sessionTurns[$0] } ?? 0
         for b in unused {
             let i = b.index
-            sessionTurnsOf[i] = turns
             if indexed[i] && caches {
                 if let t = pinUntil { pinned.set(i, key: EvictionKey(t, tieBreak: -Int64(blockIndexOf[i]))) }
-                else { becameCached.append(facts(b)) }
+                else { becameCached.append(facts(b, sessionTurns: turns)) }
             } else {
                 if indexed[i] { evictContent(i, now: now, counted: false) }
                 clearContent(i)
@@ -150,7 +157,6 @@ extension KVCacheCore {
         parentLink[i] = nil
         childCount[i] = 0
         useCount[i] = 0
-        sessionTurnsOf[i] = 0
         generationOf[i] &+= 1
     }
 }

@@ -38,12 +38,13 @@ struct KVCacheCore {
     var requests: [RequestID: RequestState] = [:]
     /// Turns admitted per session id.
     var sessionTurns: [SessionID: Int] = [:]
-    /// Per block: `BlockFacts.sessionTurns`, set when the block becomes cached.
-    var sessionTurnsOf: [Int32]
     /// Bumped whenever residency changes, so a stale `CacheLookup` is detected.
     var generation: UInt64 = 0
     /// Run `checkInvariants` after every mutation (debug builds, small pools only).
     public var checksEveryMutation: Bool
+    /// Reused by `release` (empty between calls).
+    var scratchFacts: [BlockFacts] = []
+    var scratchBlocks: [BlockID] = []
     /// Receives the values `lookup` loads ahead of its probes, so those loads are kept.
     var prefetchSink: UInt32 = 0
 
@@ -80,7 +81,6 @@ struct KVCacheCore {
         parentLink = Array(repeating: nil, count: blockCount)
         childCount = [Int32](repeating: 0, count: blockCount)
         generationOf = [UInt32](repeating: 0, count: blockCount)
-        sessionTurnsOf = [Int32](repeating: 0, count: blockCount)
         var store = [TokenID](repeating: 0, count: blockCount * blockSize + 16)
         HugePages.advise(&store)
         tokenBase = store.withUnsafeBufferPointer { (64 - Int(bitPattern: $0.baseAddress!) % 64) % 64 / 4 }
@@ -274,12 +274,12 @@ struct KVCacheCore {
         return BlockID(i)
     }
 
-    func facts(_ b: BlockID) -> BlockFacts {
+    /// What the policy is told about block `b`; `sessionTurns` only on release.
+    func facts(_ b: BlockID, sessionTurns: Int = 0) -> BlockFacts {
         let i = b.index
         return BlockFacts(
-            block: b, blockIndex: Int(blockIndexOf[i]), parentResident: linkedParent(i) != nil,
-            residentChildCount: Int(childCount[i]), useCount: Int(useCount[i]), origin: originOf[i],
-            sessionTurns: Int(sessionTurnsOf[i]))
+            block: b, blockIndex: Int(blockIndexOf[i]), residentChildCount: Int(childCount[i]), useCount: Int(useCount[i]),
+            sessionTurns: sessionTurns, parentResident: linkedParent(i) != nil, origin: originOf[i])
     }
 
     /// The parent block `i` was linked to, if it still holds the same content.

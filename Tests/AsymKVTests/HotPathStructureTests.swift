@@ -66,8 +66,6 @@ struct HotPathStructureTests {
         try m.cache(2, turn2, now: 1, hints: RequestHints(sessionID: chat))  // blocks 0-1 hit, 2 new
         try m.cache(3, other, now: 2)  // no session, used twice
         try m.cache(4, other, now: 2)
-        let b2 = m.core.index.block(for: PrefixHasher.blockHashes(of: turn2, blockSize: 4)[2])!
-        #expect(m.core.facts(b2).sessionTurns == 2)
         #expect(m.core.sessionTurns[chat] == 2)
         // 6 cached, 6 free; a 7-block prompt evicts one. The session's block 2 was used once:
         // without a bonus it is the cheapest to lose; with it, it counts as used twice and the
