@@ -20,23 +20,34 @@ import AsymCost
 /// children are all in use), so it never cuts a resident chain to keep its tail.
 public final class AsymPolicy: EvictionPolicy {
     /// Holes allowed: every evictable block. Prefix-closed: evictable blocks without a resident child.
-    private var leaves: IndexedMinHeap
+    // Unchecked exclusivity: the policy has one owner and its methods never reenter, so the
+    // per-access runtime check (paid per block in the batch methods) buys nothing.
+    @exclusivity(unchecked) private var leaves: LazyMinHeap
     /// Prefix-closed only: evictable blocks with a resident child.
-    private var inner: IndexedMinHeap
-    private var clock = 0.0
+    @exclusivity(unchecked) private var inner: LazyMinHeap
+    @exclusivity(unchecked) private var clock = 0.0
     /// The clock when each block last became evictable.
-    private var insertedAt: [Double]
+    @exclusivity(unchecked) private var insertedAt: [Double]
     private let blockSize: Int
     private let costModel: CostModel
     public let allowsHoles: Bool
+    /// Extra uses credited to a block released by a turn of a session with at least 2 turns
+    /// (its next turn will likely extend the context). Off by default: on the Mooncake trace
+    /// with sessions derived from the first hash id, 1 changed rebuild time by under 0.3% and
+    /// 3 made it worse at 983K tokens.
+    public let sessionBonus: Double
+    /// `BlockFacts.sessionTurns` of each block's last insert (kept only with a bonus).
+    @exclusivity(unchecked) private var sessionTurnsAtRelease: [Int32]
 
-    public init(blockCount: Int, blockSize: Int, costModel: CostModel, allowsHoles: Bool) {
-        leaves = IndexedMinHeap(capacity: blockCount)
-        inner = IndexedMinHeap(capacity: allowsHoles ? 0 : blockCount)
+    public init(blockCount: Int, blockSize: Int, costModel: CostModel, allowsHoles: Bool, sessionBonus: Double = 0) {
+        leaves = LazyMinHeap(capacity: blockCount)
+        inner = LazyMinHeap(capacity: allowsHoles ? 0 : blockCount)
         insertedAt = [Double](repeating: 0, count: blockCount)
         self.blockSize = blockSize
         self.costModel = costModel
         self.allowsHoles = allowsHoles
+        self.sessionBonus = sessionBonus
+        sessionTurnsAtRelease = [Int32](repeating: 0, count: sessionBonus > 0 ? blockCount : 0)
     }
 
     public var name: String { allowsHoles ? PolicyKind.asym.rawValue : PolicyKind.asymPrefix.rawValue }
@@ -49,7 +60,8 @@ public final class AsymPolicy: EvictionPolicy {
         if allowsHoles && facts.parentResident && facts.residentChildCount > 0 {
             cost += costModel.coefficients.perPrefix * Double(p)
         }
-        return Double(max(facts.useCount, 1)) * cost
+        let bonus = sessionBonus > 0 && sessionTurnsAtRelease[facts.block.index] >= 2 ? sessionBonus : 0
+        return (Double(max(facts.useCount, 1)) + bonus) * cost
     }
 
     private func key(_ facts: BlockFacts, since start: Double) -> EvictionKey {
@@ -71,13 +83,29 @@ public final class AsymPolicy: EvictionPolicy {
     }
 
     public func insert(_ facts: BlockFacts, now: Double) {
+        if sessionBonus > 0 { sessionTurnsAtRelease[facts.block.index] = Int32(clamping: facts.sessionTurns) }
         insertedAt[facts.block.index] = clock
         place(facts, key: key(facts, since: clock))
+    }
+
+    public func insert(_ batch: [BlockFacts], now: Double) {
+        for f in batch {
+            if sessionBonus > 0 { sessionTurnsAtRelease[f.block.index] = Int32(clamping: f.sessionTurns) }
+            insertedAt[f.block.index] = clock
+            place(f, key: key(f, since: clock))
+        }
     }
 
     public func remove(_ block: BlockID) {
         leaves.remove(block.index)
         if !allowsHoles { inner.remove(block.index) }
+    }
+
+    public func remove(_ blocks: [BlockID]) {
+        for b in blocks {
+            leaves.remove(b.index)
+            if !allowsHoles { inner.remove(b.index) }
+        }
     }
 
     public func popVictim(now: Double) -> BlockID? {

@@ -16,9 +16,9 @@ public struct CacheNamespace: Hashable, Sendable {
     public static let shared = CacheNamespace(0)
 }
 
-/// The fixed, process-independent block hash. Each block's tokens get their own digest (an
-/// xxHash64-style function written here, not byte-compatible with xxHash, over the tokens as
-/// 32-bit words), which depends on nothing else; the chain then folds the digests in order,
+/// The fixed, process-independent block hash. Each block's tokens get their own digest (a
+/// multiply-fold function in the style of wyhash/XXH3, written here and compatible with
+/// neither, over pairs of tokens as 64-bit words), which depends on nothing else; the chain then folds the digests in order,
 /// `h_i = chain(h_{i-1}, digest_i)` from the namespace root, with a cheap step that is a
 /// bijection of `h_{i-1}` for each digest. The digests of a prompt are independent, so the CPU
 /// overlaps them and only the short chain step is serial.
@@ -27,7 +27,6 @@ public enum PrefixHasher {
     @usableFromInline static let p1: UInt64 = 0x9E37_79B1_85EB_CA87
     @usableFromInline static let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
     @usableFromInline static let p3: UInt64 = 0x1656_67B1_9E37_79F9
-    @usableFromInline static let p4: UInt64 = 0x85EB_CA77_C2B2_AE63
     @usableFromInline static let p5: UInt64 = 0x27D4_EB2F_1656_67C5
 
     /// The chain's starting value for a namespace (stands in for "parent" of block 0).
@@ -66,12 +65,17 @@ public enum PrefixHasher {
         return out
     }
 
-    @inlinable @inline(__always) static func round(_ acc: UInt64, _ word: UInt64) -> UInt64 {
-        ((acc &+ word &* p2) <<< 31) &* p1
-    }
+    /// Secrets of the block digest. Both 32-bit halves of each have their top bit set, so a
+    /// pair of non-negative token ids xored with one is never zero (a zero factor would let a
+    /// multiply forget its other operand).
+    @usableFromInline static let secrets: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
+        0xA076_1D64_F8BD_642F, 0xE703_7ED1_A0B4_28DB, 0x8EBC_6AF0_9C88_C6E3,
+        0x9E37_79B9_FF4A_7C15, 0xD6E8_FEB8_E669_9B4F, 0xC2B2_AE3D_A7D4_EB4F)
 
-    @inlinable @inline(__always) static func mergeRound(_ h: UInt64, _ v: UInt64) -> UInt64 {
-        (h ^ round(0, v)) &* p1 &+ p4
+    /// 64×64→128-bit multiply folded to 64 bits (high xor low), the mixer of wyhash and XXH3.
+    @inlinable @inline(__always) static func mum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let r = a.multipliedFullWidth(by: b)
+        return r.high ^ r.low
     }
 
     @inlinable @inline(__always) static func avalanche(_ x: UInt64) -> UInt64 {
@@ -84,46 +88,29 @@ public enum PrefixHasher {
         return h
     }
 
-    /// Four-lane hash of `tokens` seeded with `seed`; pairs of tokens form one 64-bit word.
+    /// Digest of `tokens` with `seed`: pairs of tokens form 64-bit words; each group of 4 words
+    /// costs two independent folded multiplies and one that chains the groups; then the
+    /// length and an odd tail; one last fold. 16 tokens take 5 wide multiplies.
     @inlinable static func hashBlock(seed: UInt64, tokens: UnsafeBufferPointer<TokenID>) -> UInt64 {
         let n = tokens.count
+        let s = secrets
         @inline(__always) func word(_ i: Int) -> UInt64 {
             UInt64(UInt32(bitPattern: tokens[2 * i])) | (UInt64(UInt32(bitPattern: tokens[2 * i + 1])) << 32)
         }
-        var h: UInt64
-        var w = 0
+        var h = seed ^ s.0
         let words = n / 2
-        if words >= 4 {
-            var v1 = seed &+ p1 &+ p2
-            var v2 = seed &+ p2
-            var v3 = seed
-            var v4 = seed &- p1
-            while w + 4 <= words {
-                v1 = round(v1, word(w))
-                v2 = round(v2, word(w + 1))
-                v3 = round(v3, word(w + 2))
-                v4 = round(v4, word(w + 3))
-                w += 4
-            }
-            h = (v1 <<< 1) &+ (v2 <<< 7) &+ (v3 <<< 12) &+ (v4 <<< 18)
-            h = mergeRound(mergeRound(mergeRound(mergeRound(h, v1), v2), v3), v4)
-        } else {
-            h = seed &+ p5
+        var w = 0
+        while w + 4 <= words {
+            let x = mum(word(w) ^ s.0, word(w + 1) ^ s.1)
+            let y = mum(word(w + 2) ^ s.2, word(w + 3) ^ s.3)
+            h = mum(h ^ x, y ^ s.4)
+            w += 4
         }
-        h = h &+ UInt64(n * 4)
         while w < words {
-            h ^= round(0, word(w))
-            h = (h <<< 27) &* p1 &+ p4
+            h = mum(h ^ word(w) ^ s.1, s.5)
             w += 1
         }
-        if n % 2 == 1 {
-            h ^= UInt64(UInt32(bitPattern: tokens[n - 1])) &* p1
-            h = (h <<< 23) &* p2 &+ p3
-        }
-        return avalanche(h)
+        if n % 2 == 1 { h = mum(h ^ UInt64(UInt32(bitPattern: tokens[n - 1])) ^ s.2, s.5) }
+        return mum(h ^ UInt64(n), s.3 ^ s.4)
     }
 }
-
-infix operator <<< : BitwiseShiftPrecedence
-
-@inlinable @inline(__always) func <<< (x: UInt64, r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }

@@ -18,6 +18,7 @@ struct BlockHashIndex {
         var capacity = 16
         while capacity < 2 * maxCount { capacity <<= 1 }
         slots = [Slot](repeating: Slot(), count: capacity)
+        HugePages.advise(&slots)
         mask = capacity - 1
     }
 
@@ -28,6 +29,23 @@ struct BlockHashIndex {
             i = (i + 1) & mask
         }
         return nil
+    }
+
+    /// The block in the slot where a probe for `hash` starts, whatever its key: the likely
+    /// answer, read ahead of the probe so that its cache misses overlap with others.
+    @inline(__always) func blockInHomeSlot(of hash: BlockHash) -> BlockID? {
+        let v = slots[Int(truncatingIfNeeded: hash.rawValue) & mask].value
+        return v == 0 ? nil : BlockID(Int32(v - 1))
+    }
+
+    /// Loads the home slot of every hash (independent loads, so their cache misses overlap)
+    /// ahead of dependent probes. Returns a value only so that the loads are kept.
+    func touch(_ hashes: UnsafeBufferPointer<BlockHash>) -> UInt32 {
+        slots.withUnsafeBufferPointer { s in
+            var sink: UInt32 = 0
+            for h in hashes { sink ^= s[Int(truncatingIfNeeded: h.rawValue) & mask].value }
+            return sink
+        }
     }
 
     /// Maps `hash` to `block` unless `hash` is already present. Returns whether it inserted.

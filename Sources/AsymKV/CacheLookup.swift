@@ -19,7 +19,7 @@ public struct CacheLookup: Sendable {
     /// The manager state this lookup saw; `admit` redoes a stale lookup.
     var generation: UInt64
 
-    public var hitBlockCount: Int { hits.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+    public private(set) var hitBlockCount: Int
     public var hitTokenCount: Int { hitBlockCount * blockSize }
     public var holeTokenCount: Int { holes.reduce(0) { $0 + $1.count } }
     public var suffixTokenCount: Int { suffix.count }
@@ -36,6 +36,7 @@ public struct CacheLookup: Sendable {
         let lastHit = hits.lastIndex { $0 != nil }
         let suffixStart = lastHit.map { ($0 + 1) * blockSize } ?? 0
         suffix = suffixStart ..< tokenCount
+        hitBlockCount = hits.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
         var holes: [Range<Int>] = []
         var runStart: Int?
         for i in 0 ..< (lastHit ?? -1) + 1 {
@@ -57,12 +58,24 @@ public struct Admission: Sendable {
     public var lookup: CacheLookup
 }
 
+/// A conversation or agent job: the turns of one session extend each other's context.
+public struct SessionID: Hashable, Sendable {
+    public var rawValue: UInt64
+    public init(_ rawValue: UInt64) { self.rawValue = rawValue }
+}
+
 /// Hints a request may carry.
 public struct RequestHints: Sendable {
     /// Keep the request's blocks until this time (caller's clock): they are evicted only after
     /// every other cached block, or once the time is up. For agents paused on a tool call.
     public var pinUntil: Double?
-    public init(pinUntil: Double? = nil) { self.pinUntil = pinUntil }
+    /// The session the request is a turn of; the manager counts each session's turns and
+    /// tells the policy (`BlockFacts.sessionTurns`) when the request's blocks become cached.
+    public var sessionID: SessionID?
+    public init(pinUntil: Double? = nil, sessionID: SessionID? = nil) {
+        self.pinUntil = pinUntil
+        self.sessionID = sessionID
+    }
 }
 
 public enum KVCacheError: Error, Equatable, Sendable {

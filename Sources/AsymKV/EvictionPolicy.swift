@@ -8,15 +8,19 @@ public enum BlockOrigin: Int, Sendable { case fresh = 0, continuation = 1 }
 
 /// What the manager tells a policy about one committed block.
 public struct BlockFacts: Sendable {
+    // Field order packs the struct into 48 bytes (the manager builds one per released block).
     public var block: BlockID
     /// Position of the block in its sequence: it covers tokens `blockIndex * blockSize ..< +blockSize`.
     public var blockIndex: Int
-    /// Whether the block holding the previous `blockSize` tokens of the same prefix is resident.
-    public var parentResident: Bool
     /// Resident committed blocks whose parent is this block.
     public var residentChildCount: Int
     /// Requests that used this block (computed it or hit it), including before an eviction.
     public var useCount: Int
+    /// In `insert`: turns admitted so far of the session of the request releasing the block
+    /// (0 when it carried no session id). 0 in other calls.
+    public var sessionTurns: Int
+    /// Whether the block holding the previous `blockSize` tokens of the same prefix is resident.
+    public var parentResident: Bool
     public var origin: BlockOrigin
 }
 
@@ -35,6 +39,10 @@ public protocol EvictionPolicy: AnyObject {
     var count: Int { get }
     func insert(_ facts: BlockFacts, now: Double)
     func remove(_ block: BlockID)
+    /// Blocks that became evictable together (one release, tail first): `insert` each, in order.
+    func insert(_ batch: [BlockFacts], now: Double)
+    /// Cached blocks one admission hits: `remove` each.
+    func remove(_ blocks: [BlockID])
     /// Removes and returns the next victim, or nil when the policy holds no block.
     func popVictim(now: Double) -> BlockID?
     /// Whether the policy wants `recordUse` calls (the manager skips building facts otherwise).
@@ -46,6 +54,12 @@ public protocol EvictionPolicy: AnyObject {
 }
 
 extension EvictionPolicy {
+    public func insert(_ batch: [BlockFacts], now: Double) {
+        for f in batch { insert(f, now: now) }
+    }
+    public func remove(_ blocks: [BlockID]) {
+        for b in blocks { remove(b) }
+    }
     public var reusesBlocks: Bool { true }
     public var observesUses: Bool { false }
     public func recordUse(_ facts: BlockFacts, now: Double) {}

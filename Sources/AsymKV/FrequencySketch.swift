@@ -35,6 +35,20 @@ struct FrequencySketch {
         return Int(min(min(counters[s.0], counters[s.1]), min(counters[s.2], counters[s.3])))
     }
 
+    /// Loads the line of every hash (independent loads, so their cache misses overlap) ahead of
+    /// dependent work. Returns a value only so that the loads are kept.
+    func touch(_ hashes: UnsafeBufferPointer<BlockHash>) -> UInt32 {
+        counters.withUnsafeBufferPointer { c in
+            var sink: UInt32 = 0
+            for h in hashes {
+                // A key's 64 counters may straddle two cache lines: load both ends.
+                let s = slots(h.rawValue)
+                sink &+= UInt32(c[s.0]) &+ UInt32(c[s.3])
+            }
+            return sink
+        }
+    }
+
     /// Remembers that `hash` was used `count` times (at least), e.g. when its block is
     /// evicted: each of its counters rises to `count` if lower (saturating at 255). Every
     /// `halvingPeriod` calls all counters halve, so old counts fade (TinyLFU aging).

@@ -42,6 +42,12 @@ extension KVCacheCore {
                         parent: state.hashes.last, namespace: state.namespace,
                         tokens: UnsafeBufferPointer(rebasing: buf[i * blockSize ..< (i + 1) * blockSize])))
             }
+            // Load the index slots and sketch lines first: independent loads whose cache misses
+            // overlap, instead of one miss at a time in the loop below.
+            state.hashes.withUnsafeBufferPointer { hs in
+                let batch = UnsafeBufferPointer(rebasing: hs[blocks.lowerBound..<fullCount])
+                prefetchSink &+= index.touch(batch) &+ frequency.touch(batch)
+            }
             for i in blocks.lowerBound..<fullCount {
                 let b = state.blockTable[i]
                 if indexed[b.index] { continue }
@@ -73,7 +79,7 @@ extension KVCacheCore {
         useCount[i] = Int32(frequency.estimate(hash) + 1)
         originOf[i] = origin
         tokenStore.withUnsafeMutableBufferPointer { store in
-            for j in 0..<blockSize { store[i * blockSize + j] = tokens[tokens.startIndex + j] }
+            for j in 0..<blockSize { store[tokenBase + i * blockSize + j] = tokens[tokens.startIndex + j] }
         }
     }
 
@@ -83,19 +89,38 @@ extension KVCacheCore {
         guard let state = requests.removeValue(forKey: request) else { throw KVCacheError.unknownRequest(request) }
         expirePins(now: now)
         let pinUntil = state.hints.pinUntil.flatMap { $0 > now ? $0 : nil }
-        for b in state.blockTable.reversed() {
+        let caches = policy.reusesBlocks
+        // Scratch arrays kept across calls: fresh ones of this size would come from pages the
+        // allocator returned to the kernel, and cost a page fault every 4 KiB.
+        var becameCached = scratchFacts
+        var unused = scratchBlocks  // tail first
+        scratchFacts = []
+        scratchBlocks = []
+        defer {
+            becameCached.removeAll(keepingCapacity: true)
+            unused.removeAll(keepingCapacity: true)
+            scratchFacts = becameCached
+            scratchBlocks = unused
+        }
+        refCount.withUnsafeMutableBufferPointer { refs in
+            for b in state.blockTable.reversed() {
+                refs[b.index] -= 1
+                if refs[b.index] == 0 { unused.append(b) }
+            }
+        }
+        let turns = state.hints.sessionID.flatMap { sessionTurns[$0] } ?? 0
+        for b in unused {
             let i = b.index
-            refCount[i] -= 1
-            guard refCount[i] == 0 else { continue }
-            if indexed[i] && policy.reusesBlocks {
+            if indexed[i] && caches {
                 if let t = pinUntil { pinned.set(i, key: EvictionKey(t, tieBreak: -Int64(blockIndexOf[i]))) }
-                else { policy.insert(facts(b), now: now) }
+                else { becameCached.append(facts(b, sessionTurns: turns)) }
             } else {
                 if indexed[i] { evictContent(i, now: now, counted: false) }
                 clearContent(i)
                 freeBlocks.append(Int32(i))
             }
         }
+        if !becameCached.isEmpty { policy.insert(becameCached, now: now) }
         debugCheck()
     }
 

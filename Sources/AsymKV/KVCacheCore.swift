@@ -22,8 +22,12 @@ struct KVCacheCore {
     var childCount: [Int32]
     /// Bumped whenever a block loses its content (eviction or free).
     var generationOf: [UInt32]
-    /// Tokens of committed blocks: block b holds `tokenStore[b*blockSize ..< (b+1)*blockSize]`.
+    /// Tokens of committed blocks: block b holds
+    /// `tokenStore[tokenBase + b*blockSize ..< tokenBase + (b+1)*blockSize]`.
     var tokenStore: [TokenID]
+    /// Where block 0's tokens start: chosen so that they start on a 64-byte line, and a
+    /// 16-token block fills exactly one line (a verification then loads one line, not two).
+    let tokenBase: Int
 
     var index: BlockHashIndex
     var freeBlocks: [Int32]
@@ -32,10 +36,17 @@ struct KVCacheCore {
     /// Use counts by hash of blocks that lost their content (resident blocks count in `useCount`).
     var frequency: FrequencySketch
     var requests: [RequestID: RequestState] = [:]
+    /// Turns admitted per session id.
+    var sessionTurns: [SessionID: Int] = [:]
     /// Bumped whenever residency changes, so a stale `CacheLookup` is detected.
     var generation: UInt64 = 0
     /// Run `checkInvariants` after every mutation (debug builds, small pools only).
     public var checksEveryMutation: Bool
+    /// Reused by `release` (empty between calls).
+    var scratchFacts: [BlockFacts] = []
+    var scratchBlocks: [BlockID] = []
+    /// Receives the values `lookup` loads ahead of its probes, so those loads are kept.
+    var prefetchSink: UInt32 = 0
 
     struct RequestState {
         var tokens: [TokenID]
@@ -70,7 +81,10 @@ struct KVCacheCore {
         parentLink = Array(repeating: nil, count: blockCount)
         childCount = [Int32](repeating: 0, count: blockCount)
         generationOf = [UInt32](repeating: 0, count: blockCount)
-        tokenStore = [TokenID](repeating: 0, count: blockCount * blockSize)
+        var store = [TokenID](repeating: 0, count: blockCount * blockSize + 16)
+        HugePages.advise(&store)
+        tokenBase = store.withUnsafeBufferPointer { (64 - Int(bitPattern: $0.baseAddress!) % 64) % 64 / 4 }
+        tokenStore = store
         index = BlockHashIndex(maxCount: blockCount)
         freeBlocks = (0..<Int32(blockCount)).reversed()
         pinned = IndexedMinHeap(capacity: blockCount)
@@ -97,47 +111,75 @@ struct KVCacheCore {
         stats.lookups += 1
         let matchable = tokens.isEmpty || !policy.reusesBlocks ? 0 : (tokens.count - 1) / blockSize
         var hits = [BlockID?](repeating: nil, count: matchable)
-        var hashes: [BlockHash] = []
-        hashes.reserveCapacity(matchable)
-        // Hash a batch, then probe and verify it: the block digests are independent, so the
-        // hashing loop runs at throughput, and the probe loop keeps several cache misses in
-        // flight. Prefix-closed lookups stop at the first miss (batches of 64 bound the wasted
-        // hashing); with holes the whole prompt is one batch.
+        var hashes = [BlockHash](repeating: BlockHash(0), count: matchable)
+        var hashed = 0
+        // Three passes per batch: hash (the block digests are independent, so the loop runs at
+        // throughput), touch each hash's home slot (independent loads, so the cache misses
+        // overlap), then probe and verify. Prefix-closed lookups stop at the first miss
+        // (batches of 64 bound the wasted hashing); with holes the whole prompt is one batch.
         let batch = policy.allowsHoles ? max(matchable, 1) : 64
+        let size = blockSize
+        let allowsHoles = policy.allowsHoles
         tokens.withUnsafeBufferPointer { buf in
-            var chain = PrefixHasher.root(namespace)
-            var start = 0
-            while start < matchable {
-                let end = min(start + batch, matchable)
-                for i in start..<end {
-                    let digest = PrefixHasher.hashBlock(seed: 0, tokens: UnsafeBufferPointer(rebasing: buf[i * blockSize ..< (i + 1) * blockSize]))
-                    chain = PrefixHasher.chain(chain, digest)
-                    hashes.append(BlockHash(chain))
-                }
-                var missed = false
-                for i in start..<end {
-                    if let b = index.block(for: hashes[i]),
-                        storedTokensEqual(b, UnsafeBufferPointer(rebasing: buf[i * blockSize ..< (i + 1) * blockSize]))
-                    {
-                        hits[i] = b
-                    } else if !policy.allowsHoles {
-                        missed = true
-                        break
+            hashes.withUnsafeMutableBufferPointer { hs in
+                hits.withUnsafeMutableBufferPointer { hb in
+                    tokenStore.withUnsafeBufferPointer { store in
+                        var chain = PrefixHasher.root(namespace)
+                        var start = 0
+                        while start < matchable {
+                            let end = min(start + batch, matchable)
+                            for i in start..<end {
+                                let digest = PrefixHasher.hashBlock(
+                                    seed: 0, tokens: UnsafeBufferPointer(rebasing: buf[i * size ..< (i + 1) * size]))
+                                chain = PrefixHasher.chain(chain, digest)
+                                hs[i] = BlockHash(chain)
+                            }
+                            hashed = end
+                            let blockTokens = store.baseAddress! + tokenBase
+                            // Touch the home slots and the tokens of the blocks they hold.
+                            var sink: UInt32 = 0
+                            for i in start..<end {
+                                if let b = index.blockInHomeSlot(of: hs[i]) { sink &+= UInt32(bitPattern: blockTokens[b.index * size]) }
+                            }
+                            prefetchSink &+= sink
+                            var missed = false
+                            for i in start..<end {
+                                if let b = index.block(for: hs[i]),
+                                    Self.tokensEqual(blockTokens + b.index * size, buf.baseAddress! + i * size, count: size)
+                                {
+                                    hb[i] = b
+                                } else if !allowsHoles {
+                                    missed = true
+                                    break
+                                }
+                            }
+                            if missed { break }
+                            start = end
+                        }
                     }
                 }
-                if missed { break }
-                start = end
             }
         }
+        hashes.removeLast(matchable - hashed)
         return CacheLookup(tokenCount: tokens.count, blockSize: blockSize, hits: hits, hashes: hashes, generation: generation)
     }
 
-    func storedTokensEqual(_ block: BlockID, _ tokens: UnsafeBufferPointer<TokenID>) -> Bool {
-        tokenStore.withUnsafeBufferPointer { store in
-            let base = block.index * blockSize
-            for j in 0..<blockSize where store[base + j] != tokens[j] { return false }
-            return true
+    /// Whether `count` tokens at `a` and `b` are equal (8 at a time, then one by one).
+    @inline(__always)
+    static func tokensEqual(_ a: UnsafePointer<TokenID>, _ b: UnsafePointer<TokenID>, count: Int) -> Bool {
+        var j = 0
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        while j + 8 <= count {
+            let x = ra.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Int32>.self)
+            let y = rb.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Int32>.self)
+            if any(x .!= y) { return false }
+            j += 8
         }
+        while j < count {
+            if a[j] != b[j] { return false }
+            j += 1
+        }
+        return true
     }
 
     // MARK: Admission
@@ -157,24 +199,28 @@ struct KVCacheCore {
         }
         expirePins(now: now)
         let tableCount = (tokens.count + blockSize - 1) / blockSize
-        var hitCount = 0, cachedHits = 0
-        for case let b? in lookup.hits {
-            hitCount += 1
-            if refCount[b.index] == 0 { cachedHits += 1 }
+        let cachedHits = refCount.withUnsafeBufferPointer { refs in
+            var n = 0
+            for case let b? in lookup.hits where refs[b.index] == 0 { n += 1 }
+            return n
         }
-        let needed = tableCount - hitCount
+        let needed = tableCount - lookup.hitBlockCount
         let available = freeBlockCount + evictableBlockCount - cachedHits
         guard needed <= available else { throw KVCacheError.outOfBlocks(needed: needed, available: available) }
 
         let first = lookup.hashes.first
         let origin: BlockOrigin =
             (lookup.hits.first ?? nil) != nil || (first.map { frequency.estimate($0) > 0 } ?? false) ? .continuation : .fresh
-        for case let b? in lookup.hits { pinHit(b, now: now) }
-        var table = [BlockID]()
-        table.reserveCapacity(tableCount)
-        for i in 0..<tableCount {
-            if i < lookup.hits.count, let b = lookup.hits[i] { table.append(b) } else { table.append(takeBlock(now: now)) }
+        pinHits(lookup.hits, now: now)
+        let table = [BlockID](unsafeUninitializedCapacity: tableCount) { out, initialized in
+            lookup.hits.withUnsafeBufferPointer { hits in
+                for i in 0..<tableCount {
+                    out[i] = (i < hits.count ? hits[i] : nil) ?? takeBlock(now: now)
+                }
+            }
+            initialized = tableCount
         }
+        if let session = hints.sessionID { sessionTurns[session, default: 0] += 1 }
         requests[request] = RequestState(
             tokens: tokens, namespace: namespace, blockTable: table, hashes: lookup.hashes, committedCount: 0,
             hints: hints, origin: origin)
@@ -186,16 +232,28 @@ struct KVCacheCore {
         return Admission(blockTable: table, lookup: lookup)
     }
 
-    /// Reference count +1 on a hit; a cached block leaves the policy (or the pinned set).
-    private mutating func pinHit(_ b: BlockID, now: Double) {
-        let i = b.index
-        if refCount[i] == 0 {
-            policy.remove(b)
-            pinned.remove(i)
+    /// Reference count +1 on each hit; cached blocks leave the policy (or the pinned set), in
+    /// one batch.
+    private mutating func pinHits(_ hits: [BlockID?], now: Double) {
+        var leaving: [BlockID] = []
+        let checkPinned = !pinned.isEmpty
+        refCount.withUnsafeMutableBufferPointer { refs in
+            useCount.withUnsafeMutableBufferPointer { uses in
+                for case let b? in hits {
+                    let i = b.index
+                    if refs[i] == 0 {
+                        leaving.append(b)
+                        if checkPinned { pinned.remove(i) }
+                    }
+                    refs[i] += 1
+                    uses[i] += 1
+                }
+            }
         }
-        refCount[i] += 1
-        useCount[i] += 1
-        if policy.observesUses { policy.recordUse(facts(b), now: now) }
+        if !leaving.isEmpty { policy.remove(leaving) }
+        if policy.observesUses {
+            for case let b? in hits { policy.recordUse(facts(b), now: now) }
+        }
     }
 
     /// A free block if any, else the policy's victim (then pinned blocks, earliest expiry first).
@@ -216,11 +274,12 @@ struct KVCacheCore {
         return BlockID(i)
     }
 
-    func facts(_ b: BlockID) -> BlockFacts {
+    /// What the policy is told about block `b`; `sessionTurns` only on release.
+    func facts(_ b: BlockID, sessionTurns: Int = 0) -> BlockFacts {
         let i = b.index
         return BlockFacts(
-            block: b, blockIndex: Int(blockIndexOf[i]), parentResident: linkedParent(i) != nil,
-            residentChildCount: Int(childCount[i]), useCount: Int(useCount[i]), origin: originOf[i])
+            block: b, blockIndex: Int(blockIndexOf[i]), residentChildCount: Int(childCount[i]), useCount: Int(useCount[i]),
+            sessionTurns: sessionTurns, parentResident: linkedParent(i) != nil, origin: originOf[i])
     }
 
     /// The parent block `i` was linked to, if it still holds the same content.

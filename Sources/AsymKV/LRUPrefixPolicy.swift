@@ -5,7 +5,8 @@ import AsymCore
 /// deepest block is evicted first, and across requests the least recently released goes first.
 /// A hit takes the block out of the queue. Eviction is lazy: only when a block is needed.
 public final class LRUPrefixPolicy: EvictionPolicy {
-    private var queue: BlockList
+    /// Unchecked exclusivity: one owner, no reentrancy (see `AsymPolicy`).
+    @exclusivity(unchecked) private var queue: BlockList
 
     public init(blockCount: Int) { queue = BlockList(capacity: blockCount) }
 
@@ -17,5 +18,11 @@ public final class LRUPrefixPolicy: EvictionPolicy {
 
     public func insert(_ facts: BlockFacts, now: Double) { queue.append(facts.block.index) }
     public func remove(_ block: BlockID) { queue.remove(block.index) }
+    public func insert(_ batch: [BlockFacts], now: Double) {
+        for f in batch { queue.append(f.block.index) }
+    }
+    public func remove(_ blocks: [BlockID]) {
+        for b in blocks { queue.remove(b.index) }
+    }
     public func popVictim(now: Double) -> BlockID? { queue.popFirst().map { BlockID($0) } }
 }

@@ -48,7 +48,12 @@ public struct CacheReplay: Sendable {
 
     /// Replays the first `limit` requests (all by default) with `policyName` in a pool of
     /// `capacityTokens / blockSize` blocks.
-    public func run(policyName: String, capacityTokens: Int, limit: Int? = nil) throws -> Result {
+    /// With `derivedSessions`, each request carries its first hash id as a session id (the
+    /// trace has none), and `asym` credits `sessionBonus` extra uses to blocks of sessions seen
+    /// at least twice (`AsymPolicy.sessionBonus`).
+    public func run(
+        policyName: String, capacityTokens: Int, limit: Int? = nil, derivedSessions: Bool = false, sessionBonus: Double = 0
+    ) throws -> Result {
         let requests = trace.requests.prefix(limit ?? trace.requests.count)
         let blockCount = capacityTokens / blockSize
         let oracle: BeladyOraclePolicy? =
@@ -57,6 +62,9 @@ public struct CacheReplay: Sendable {
         let policy: any EvictionPolicy
         if let oracle {
             policy = oracle
+        } else if policyName == PolicyKind.asym.rawValue {
+            policy = AsymPolicy(
+                blockCount: blockCount, blockSize: blockSize, costModel: costModel, allowsHoles: true, sessionBonus: sessionBonus)
         } else if let kind = PolicyKind(rawValue: policyName) {
             policy = kind.makePolicy(blockCount: blockCount, blockSize: blockSize, costModel: costModel)
         } else {
@@ -77,7 +85,8 @@ public struct CacheReplay: Sendable {
             let id = RequestID(UInt64(r))
             let admission: Admission
             do {
-                admission = try manager.admit(id, tokens: tokens, now: now)
+                let hints = RequestHints(sessionID: derivedSessions ? request.hash_ids.first.map { SessionID(UInt64($0)) } : nil)
+                admission = try manager.admit(id, tokens: tokens, hints: hints, now: now)
             } catch KVCacheError.outOfBlocks {
                 result.oversizeRequests += 1
                 result.rebuildMs += full

@@ -28,6 +28,12 @@ struct CacheReplayCommand: ParsableCommand {
     @Option(help: "Tokens per KV block.")
     var blockSize: Int = 16
 
+    @Flag(help: "Give each request a session id: its first hash id (the trace has no session ids).")
+    var derivedSessions = false
+
+    @Option(help: "With --derived-sessions: extra uses asym credits to blocks of a session seen at least twice.")
+    var sessionBonus: Double = 0
+
     func run() throws {
         let loaded = try profile.map { try CostProfile.load(contentsOf: URL(fileURLWithPath: $0)) } ?? CostProfile.h100Llama3_8B()
         let model = try CostModel(fitting: loaded)
@@ -37,7 +43,7 @@ struct CacheReplayCommand: ParsableCommand {
         let names = policies.split(separator: ",").map(String.init)
         for capacity in capacities.split(separator: ",").compactMap({ Int($0) }) {
             var results: [CacheReplay.Result] = []
-            for name in names { results.append(try replay.run(policyName: name, capacityTokens: capacity, limit: limit)) }
+            for name in names { results.append(try replay.run(policyName: name, capacityTokens: capacity, limit: limit, derivedSessions: derivedSessions, sessionBonus: sessionBonus)) }
             print(CacheReplay.report(results))
         }
     }

@@ -21,14 +21,22 @@ struct KVBenchCommand: ParsableCommand {
     @Option(help: "Repetitions (the median is reported).")
     var repetitions: Int = 20
 
+    @Option(help: "Policies of the per-request figures, comma-separated.")
+    var policies: String = "lru-prefix,asym-prefix,asym"
+
+    @Flag(help: "Skip the eviction figures (they fill the whole pool first).")
+    var skipEviction = false
+
     func run() throws {
         let model = try CostModel.h100Llama3_8B()
         let bench = KVBenchmark(
             blockCount: blocks, requestTokens: requestTokens, evictionBlocks: evictionBlocks, repetitions: repetitions)
         print("pool: \(blocks) blocks of 16 tokens; median of \(repetitions) runs")
-        for policy in [PolicyKind.lruPrefix, .asymPrefix, .asym] {
+        for name in policies.split(separator: ",") {
+            guard let policy = PolicyKind(rawValue: String(name)) else { throw ValidationError("unknown policy \(name)") }
             for f in try bench.requestPath(policy: policy, costModel: model) { print(Self.line(f)) }
         }
+        guard !skipEviction else { return }
         for policy in PolicyKind.allCases where policy != .none {
             print(Self.line(try bench.evictionPerBlock(policy: policy, costModel: model)))
         }

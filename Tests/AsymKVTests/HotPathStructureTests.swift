@@ -1,0 +1,78 @@
+import AsymCore
+import AsymCost
+import Testing
+@testable import AsymKV
+
+/// The data structures of the hot path: the hash index, the lazy-removal heap, verification.
+@Suite("Hot path structures")
+struct HotPathStructureTests {
+    @Test func indexProbesPastCollidingHomeSlotsAndShiftsBackOnRemoval() {
+        var index = BlockHashIndex(maxCount: 8)  // 16 slots: keys equal mod 16 share a home slot
+        let keys = [3, 19, 35, 4].map { BlockHash(UInt64($0)) }
+        for (k, h) in keys.enumerated() {
+            let inserted = index.insert(h, BlockID(Int32(k)))
+            #expect(inserted)
+        }
+        let again = index.insert(keys[1], BlockID(9))
+        #expect(!again, "a present key is not inserted twice")
+        #expect(index.blockInHomeSlot(of: keys[2]) == BlockID(0), "home slot 3 holds the first key")
+        for (k, h) in keys.enumerated() { #expect(index.block(for: h) == BlockID(Int32(k))) }
+        index.remove(keys[0], ifMappedTo: BlockID(5))  // wrong block: no effect
+        #expect(index.count == 4)
+        index.remove(keys[0], ifMappedTo: BlockID(0))
+        #expect(index.block(for: keys[0]) == nil)
+        for k in 1..<4 { #expect(index.block(for: keys[k]) == BlockID(Int32(k)), "key \(k) still found") }
+        #expect(index.blockInHomeSlot(of: keys[1]) == BlockID(1), "19 shifted back into its home slot")
+        #expect(index.count == 3)
+    }
+
+    @Test func aHashHitWithOtherTokensIsNotAHit() throws {
+        let m = makeManager(.asym, blocks: 16)
+        let a = tokens(1, 9), b = tokens(2, 9)
+        try m.cache(1, a, now: 0)
+        // Forge a collision: map b's first block hash to the block that holds a's tokens.
+        let ha = PrefixHasher.blockHashes(of: a, blockSize: 4)[0], hb = PrefixHasher.blockHashes(of: b, blockSize: 4)[0]
+        let block = m.core.index.block(for: ha)!
+        let inserted = m.core.index.insert(hb, block)
+        #expect(inserted)
+        #expect(m.lookup(tokens: b).hits[0] == nil, "tokens are verified on every hit")
+        #expect(m.lookup(tokens: a).hits[0] == block)
+    }
+
+    @Test func lazyHeapPopsLiveItemsInKeyOrderAndCompacts() {
+        var heap = LazyMinHeap(capacity: 1000)
+        for i in 0..<1000 { heap.set(i, key: EvictionKey(Double((i * 7919) % 1000))) }
+        for i in stride(from: 0, to: 1000, by: 2) { heap.remove(i) }  // retire half
+        heap.set(1, key: EvictionKey(-1))  // re-key: the old entry is retired
+        #expect(heap.count == 500)
+        #expect(heap.entryCount <= 2 * heap.count + 64, "retired entries are compacted away")
+        var popped: [(Int, Double)] = []
+        while let top = heap.popMin() { popped.append((top.item, top.key.primary)) }
+        #expect(popped.count == 500)
+        #expect(popped.first! == (1, -1))
+        #expect(popped.allSatisfy { $0.0 % 2 == 1 })
+        #expect(zip(popped, popped.dropFirst()).allSatisfy { $0.1 <= $1.1 })
+        #expect(heap.isEmpty && !heap.contains(1))
+    }
+
+    @Test(arguments: [0.0, 1.0])
+    func sessionTurnsReachThePolicyAndTheBonusKeepsALiveSessionsTail(bonus: Double) throws {
+        let model = testCostModel
+        let asym = AsymPolicy(blockCount: 12, blockSize: 4, costModel: model, allowsHoles: true, sessionBonus: bonus)
+        let m = KVCacheManager(blockCount: 12, blockSize: 4, policy: asym, costModel: model)
+        let chat = SessionID(7)
+        let turn1 = tokens(1, 9), turn2 = tokens(1, 13), other = tokens(2, 13)
+        try m.cache(1, turn1, now: 0, hints: RequestHints(sessionID: chat))
+        try m.cache(2, turn2, now: 1, hints: RequestHints(sessionID: chat))  // blocks 0-1 hit, 2 new
+        try m.cache(3, other, now: 2)  // no session, used twice
+        try m.cache(4, other, now: 2)
+        #expect(m.core.sessionTurns[chat] == 2)
+        // 6 cached, 6 free; a 7-block prompt evicts one. The session's block 2 was used once:
+        // without a bonus it is the cheapest to lose; with it, it counts as used twice and the
+        // other prompt's block 0 (used twice, cheapest position) goes instead.
+        try m.admit(RequestID(5), tokens: tokens(3, 28), now: 3)
+        #expect(m.hitIndices(turn2 + [0]) == (bonus == 0 ? [0, 1] : [0, 1, 2]))
+        #expect(m.hitIndices(other + [0]) == (bonus == 0 ? [0, 1, 2] : [1, 2]))
+        try m.checkInvariants()
+    }
+}
