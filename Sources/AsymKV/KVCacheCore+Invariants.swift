@@ -24,24 +24,25 @@ extension KVCacheCore {
         var indexedCount = 0
         var children = [Int32](repeating: 0, count: blockCount)
         for i in 0..<blockCount {
-            if refCount[i] != references[i] { try fail("block \(i): refCount \(refCount[i]) != \(references[i]) table refs") }
-            if refCount[i] > 0 { inUse += 1 }
+            let refCount = records[i].refCount, indexed = records[i].indexed
+            if refCount != references[i] { try fail("block \(i): refCount \(refCount) != \(references[i]) table refs") }
+            if refCount > 0 { inUse += 1 }
             let cached = pinned.contains(i)
-            if isFree[i] && (refCount[i] != 0 || indexed[i] || cached) { try fail("free block \(i) has content or users") }
-            if !isFree[i] && refCount[i] == 0 && !indexed[i] { try fail("block \(i) is lost: not free, unused, uncached") }
-            if cached && refCount[i] != 0 { try fail("pinned block \(i) is in use") }
-            if indexed[i] {
+            if isFree[i] && (refCount != 0 || indexed || cached) { try fail("free block \(i) has content or users") }
+            if !isFree[i] && refCount == 0 && !indexed { try fail("block \(i) is lost: not free, unused, uncached") }
+            if cached && refCount != 0 { try fail("pinned block \(i) is in use") }
+            if indexed {
                 indexedCount += 1
                 if index.block(for: BlockHash(hashOf[i])) != BlockID(i) { try fail("index does not map block \(i)") }
             }
-            if let p = linkedParent(i), indexed[i] { children[p] += 1 }
+            if let p = linkedParent(i), indexed { children[p] += 1 }
         }
         if inUse != usedBlockCount { try fail("in use \(inUse) != \(usedBlockCount)") }
         if indexedCount != index.count { try fail("index holds \(index.count) entries, \(indexedCount) blocks indexed") }
-        let cachedCount = (0..<blockCount).reduce(0) { $0 + (refCount[$1] == 0 && indexed[$1] ? 1 : 0) }
+        let cachedCount = records.reduce(0) { $0 + ($1.refCount == 0 && $1.indexed ? 1 : 0) }
         if cachedCount != evictableBlockCount { try fail("cached \(cachedCount) != evictable \(evictableBlockCount)") }
-        for i in 0..<blockCount where indexed[i] && children[i] != childCount[i] {
-            try fail("block \(i): child count \(childCount[i]) != \(children[i])")
+        for i in 0..<blockCount where records[i].indexed && children[i] != records[i].childCount {
+            try fail("block \(i): child count \(records[i].childCount) != \(children[i])")
         }
     }
 

@@ -50,7 +50,7 @@ extension KVCacheCore {
             }
             for i in blocks.lowerBound..<fullCount {
                 let b = state.blockTable[i]
-                if indexed[b.index] { continue }
+                if records[b.index].indexed { continue }
                 let h = state.hashes[i]
                 stats.commits += 1
                 guard index.insert(h, b) else {
@@ -59,8 +59,8 @@ extension KVCacheCore {
                 }
                 indexBlock(b, hash: h, blockIndex: i, origin: state.origin, tokens: buf[i * blockSize ..< (i + 1) * blockSize])
                 if i > 0, let p = index.block(for: state.hashes[i - 1]) {
-                    parentLink[b.index] = (Int32(p.index), generationOf[p.index])
-                    childCount[p.index] += 1
+                    records[b.index].link(toParent: p.index, generation: records[p.index].generation)
+                    records[p.index].childCount += 1
                     policy.childCountChanged(facts(p), now: now)
                 }
                 if policy.observesUses { policy.recordUse(facts(b), now: now) }
@@ -73,11 +73,11 @@ extension KVCacheCore {
 
     private mutating func indexBlock(_ b: BlockID, hash: BlockHash, blockIndex: Int, origin: BlockOrigin, tokens: Slice<UnsafeBufferPointer<TokenID>>) {
         let i = b.index
-        indexed[i] = true
         hashOf[i] = hash.rawValue
-        blockIndexOf[i] = Int32(blockIndex)
-        useCount[i] = Int32(frequency.estimate(hash) + 1)
-        originOf[i] = origin
+        records[i].indexed = true
+        records[i].blockIndex = Int32(blockIndex)
+        records[i].useCount = Int32(frequency.estimate(hash) + 1)
+        records[i].origin = origin
         tokenStore.withUnsafeMutableBufferPointer { store in
             for j in 0..<blockSize { store[tokenBase + i * blockSize + j] = tokens[tokens.startIndex + j] }
         }
@@ -102,21 +102,28 @@ extension KVCacheCore {
             scratchFacts = becameCached
             scratchBlocks = unused
         }
-        refCount.withUnsafeMutableBufferPointer { refs in
+        records.withUnsafeMutableBufferPointer { r in
             for b in state.blockTable.reversed() {
-                refs[b.index] -= 1
-                if refs[b.index] == 0 { unused.append(b) }
+                r[b.index].refCount -= 1
+                if r[b.index].refCount == 0 { unused.append(b) }
             }
         }
         let turns = state.hints.sessionID.flatMap { sessionTurns[$0] } ?? 0
+        // Cached blocks first (one pass over their records), then the rest.
+        if caches && pinUntil == nil {
+            records.withUnsafeBufferPointer { r in
+                for b in unused where r[b.index].indexed {
+                    becameCached.append(Self.facts(b, in: r, sessionTurns: turns))
+                }
+            }
+        }
         for b in unused {
             let i = b.index
-            if indexed[i] && caches {
-                if let t = pinUntil { pinned.set(i, key: EvictionKey(t, tieBreak: -Int64(blockIndexOf[i]))) }
-                else { becameCached.append(facts(b, sessionTurns: turns)) }
+            if records[i].indexed && caches {
+                if let t = pinUntil { pinned.set(i, key: EvictionKey(t, tieBreak: -Int64(records[i].blockIndex))) }
             } else {
-                if indexed[i] { evictContent(i, now: now, counted: false) }
-                clearContent(i)
+                if records[i].indexed { evictContent(i, now: now, counted: false) }
+                records[i].clearContent()
                 freeBlocks.append(Int32(i))
             }
         }
@@ -134,29 +141,21 @@ extension KVCacheCore {
 
     /// Drops a block's content: unindexes it, remembers its use count, updates its parent.
     mutating func evictContent(_ i: Int, now: Double, counted: Bool = true) {
-        if indexed[i] {
+        if records[i].indexed {
             let h = BlockHash(hashOf[i])
             index.remove(h, ifMappedTo: BlockID(i))
-            frequency.remember(h, count: Int(useCount[i]))
+            frequency.remember(h, count: Int(records[i].useCount))
             if counted {
                 stats.evictions += 1
                 stats.evictedRebuildMs += costModel.segmentTime(
-                    prefixLength: Int(blockIndexOf[i]) * blockSize, chunkLength: blockSize)
+                    prefixLength: Int(records[i].blockIndex) * blockSize, chunkLength: blockSize)
             }
             if let p = linkedParent(i) {
-                childCount[p] -= 1
+                records[p].childCount -= 1
                 policy.childCountChanged(facts(BlockID(p)), now: now)
             }
         }
-        clearContent(i)
+        records[i].clearContent()
         generation &+= 1
-    }
-
-    mutating func clearContent(_ i: Int) {
-        indexed[i] = false
-        parentLink[i] = nil
-        childCount[i] = 0
-        useCount[i] = 0
-        generationOf[i] &+= 1
     }
 }

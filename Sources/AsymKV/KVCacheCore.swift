@@ -10,18 +10,11 @@ struct KVCacheCore {
     public let policy: any EvictionPolicy
     public internal(set) var stats = KVCacheStats()
 
-    // Per block (indexed by BlockID.index).
-    var refCount: [Int32]
-    var indexed: [Bool]
+    /// Per block (indexed by `BlockID.index`): everything but the hash and the tokens, so that
+    /// the bookkeeping of a hit or a release costs one cache line per block.
+    var records: [BlockRecord]
+    /// Chained hash of each indexed block (read on commit and eviction only).
     var hashOf: [UInt64]
-    var blockIndexOf: [Int32]
-    var useCount: [Int32]
-    var originOf: [BlockOrigin]
-    /// Parent link for child counting: (parent block, its generation when linked).
-    var parentLink: [(block: Int32, generation: UInt32)?]
-    var childCount: [Int32]
-    /// Bumped whenever a block loses its content (eviction or free).
-    var generationOf: [UInt32]
     /// Tokens of committed blocks: block b holds
     /// `tokenStore[tokenBase + b*blockSize ..< tokenBase + (b+1)*blockSize]`.
     var tokenStore: [TokenID]
@@ -42,7 +35,7 @@ struct KVCacheCore {
     var generation: UInt64 = 0
     /// Run `checkInvariants` after every mutation (debug builds, small pools only).
     public var checksEveryMutation: Bool
-    /// Reused by `release` (empty between calls).
+    /// Reused by `admit` and `release` (empty between calls).
     var scratchFacts: [BlockFacts] = []
     var scratchBlocks: [BlockID] = []
     /// Receives the values `lookup` loads ahead of its probes, so those loads are kept.
@@ -72,15 +65,10 @@ struct KVCacheCore {
         self.blockSize = blockSize
         self.policy = policy
         self.costModel = costModel
-        refCount = [Int32](repeating: 0, count: blockCount)
-        indexed = [Bool](repeating: false, count: blockCount)
+        var records = [BlockRecord](repeating: BlockRecord(), count: blockCount)
+        HugePages.advise(&records)
+        self.records = records
         hashOf = [UInt64](repeating: 0, count: blockCount)
-        blockIndexOf = [Int32](repeating: 0, count: blockCount)
-        useCount = [Int32](repeating: 0, count: blockCount)
-        originOf = [BlockOrigin](repeating: .fresh, count: blockCount)
-        parentLink = Array(repeating: nil, count: blockCount)
-        childCount = [Int32](repeating: 0, count: blockCount)
-        generationOf = [UInt32](repeating: 0, count: blockCount)
         var store = [TokenID](repeating: 0, count: blockCount * blockSize + 16)
         HugePages.advise(&store)
         tokenBase = store.withUnsafeBufferPointer { (64 - Int(bitPattern: $0.baseAddress!) % 64) % 64 / 4 }
@@ -199,9 +187,9 @@ struct KVCacheCore {
         }
         expirePins(now: now)
         let tableCount = (tokens.count + blockSize - 1) / blockSize
-        let cachedHits = refCount.withUnsafeBufferPointer { refs in
+        let cachedHits = records.withUnsafeBufferPointer { r in
             var n = 0
-            for case let b? in lookup.hits where refs[b.index] == 0 { n += 1 }
+            for case let b? in lookup.hits where r[b.index].refCount == 0 { n += 1 }
             return n
         }
         let needed = tableCount - lookup.hitBlockCount
@@ -235,19 +223,22 @@ struct KVCacheCore {
     /// Reference count +1 on each hit; cached blocks leave the policy (or the pinned set), in
     /// one batch.
     private mutating func pinHits(_ hits: [BlockID?], now: Double) {
-        var leaving: [BlockID] = []
+        var leaving = scratchBlocks  // reused: see `release`
+        scratchBlocks = []
+        defer {
+            leaving.removeAll(keepingCapacity: true)
+            scratchBlocks = leaving
+        }
         let checkPinned = !pinned.isEmpty
-        refCount.withUnsafeMutableBufferPointer { refs in
-            useCount.withUnsafeMutableBufferPointer { uses in
-                for case let b? in hits {
-                    let i = b.index
-                    if refs[i] == 0 {
-                        leaving.append(b)
-                        if checkPinned { pinned.remove(i) }
-                    }
-                    refs[i] += 1
-                    uses[i] += 1
+        records.withUnsafeMutableBufferPointer { r in
+            for case let b? in hits {
+                let i = b.index
+                if r[i].refCount == 0 {
+                    leaving.append(b)
+                    if checkPinned { pinned.remove(i) }
                 }
+                r[i].refCount += 1
+                r[i].useCount += 1
             }
         }
         if !leaving.isEmpty { policy.remove(leaving) }
@@ -270,22 +261,28 @@ struct KVCacheCore {
         } else {
             preconditionFailure("takeBlock: pool exhausted; callers check capacity first")
         }
-        refCount[i] = 1
+        records[i].refCount = 1
         return BlockID(i)
     }
 
     /// What the policy is told about block `b`; `sessionTurns` only on release.
     func facts(_ b: BlockID, sessionTurns: Int = 0) -> BlockFacts {
-        let i = b.index
+        records.withUnsafeBufferPointer { Self.facts(b, in: $0, sessionTurns: sessionTurns) }
+    }
+
+    @inline(__always)
+    static func facts(_ b: BlockID, in r: UnsafeBufferPointer<BlockRecord>, sessionTurns: Int = 0) -> BlockFacts {
+        let rec = r[b.index]
         return BlockFacts(
-            block: b, blockIndex: Int(blockIndexOf[i]), residentChildCount: Int(childCount[i]), useCount: Int(useCount[i]),
-            sessionTurns: sessionTurns, parentResident: linkedParent(i) != nil, origin: originOf[i])
+            block: b, blockIndex: Int(rec.blockIndex), residentChildCount: Int(rec.childCount), useCount: Int(rec.useCount),
+            sessionTurns: sessionTurns, parentResident: r.linkedParent(of: b.index) != nil, origin: rec.origin)
     }
 
     /// The parent block `i` was linked to, if it still holds the same content.
     func linkedParent(_ i: Int) -> Int? {
-        guard let link = parentLink[i], generationOf[Int(link.block)] == link.generation, indexed[Int(link.block)]
+        guard let link = records[i].parentLink, records[link.block].generation == link.generation,
+            records[link.block].indexed
         else { return nil }
-        return Int(link.block)
+        return link.block
     }
 }

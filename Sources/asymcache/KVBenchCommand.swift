@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsymCore
 import AsymCost
 import AsymKV
 import AsymTraces
@@ -27,10 +28,14 @@ struct KVBenchCommand: ParsableCommand {
     @Flag(help: "Skip the eviction figures (they fill the whole pool first).")
     var skipEviction = false
 
+    @Option(help: "Profiling aid: repeat lookup, admit and release of one cached prompt this many times per policy (no figures).")
+    var loopCached = 0
+
     func run() throws {
         let model = try CostModel.h100Llama3_8B()
         let bench = KVBenchmark(
             blockCount: blocks, requestTokens: requestTokens, evictionBlocks: evictionBlocks, repetitions: repetitions)
+        if loopCached > 0 { return try loop(model) }
         print("pool: \(blocks) blocks of 16 tokens; median of \(repetitions) runs")
         for name in policies.split(separator: ",") {
             guard let policy = PolicyKind(rawValue: String(name)) else { throw ValidationError("unknown policy \(name)") }
@@ -39,6 +44,26 @@ struct KVBenchCommand: ParsableCommand {
         guard !skipEviction else { return }
         for policy in PolicyKind.allCases where policy != .none {
             print(Self.line(try bench.evictionPerBlock(policy: policy, costModel: model)))
+        }
+    }
+
+    /// The cached per-request path only, `loopCached` times, for a sampling profiler.
+    func loop(_ model: CostModel) throws {
+        for name in policies.split(separator: ",") {
+            guard let policy = PolicyKind(rawValue: String(name)) else { throw ValidationError("unknown policy \(name)") }
+            let manager = KVCacheManager(blockCount: blocks, policy: policy, costModel: model)
+            let prompt = (0..<requestTokens).map { TokenID(truncatingIfNeeded: ($0 &* 2_654_435_761) % 128_000) }
+            try manager.admit(RequestID(0), tokens: prompt, now: 0)
+            try manager.commit(RequestID(0), blocks: 0..<Int.max, now: 0)
+            try manager.release(RequestID(0), now: 0)
+            let start = ContinuousClock.now
+            for r in 1...loopCached {
+                let l = manager.lookup(tokens: prompt)
+                try manager.admit(RequestID(UInt64(r)), tokens: prompt, now: Double(r), lookup: l)
+                try manager.release(RequestID(UInt64(r)), now: Double(r))
+            }
+            let perRequest = (ContinuousClock.now - start) / loopCached
+            print("\(policy.rawValue): cached lookup + admit + release \(perRequest)")
         }
     }
 

@@ -45,11 +45,11 @@ struct AsymPolicyTests {
         let prompt = tokens(1, 5)  // one full block + one partial
         for k in 0..<3 { try m.cache(UInt64(k), prompt, now: Double(k)) }
         let h = PrefixHasher.blockHashes(of: prompt, blockSize: 4)[0]
-        #expect(m.core.useCount[m.core.index.block(for: h)!.index] == 3)
+        #expect(m.core.records[m.core.index.block(for: h)!.index].useCount == 3)
         try m.cache(10, tokens(2, 16), now: 3)  // 4 blocks: 3 free + the cached one evicted
         #expect(!m.isResident(h))
         try m.cache(11, prompt, now: 4)  // computed again: 3 remembered uses + this one
-        #expect(m.core.useCount[m.core.index.block(for: h)!.index] == 4)
+        #expect(m.core.records[m.core.index.block(for: h)!.index].useCount == 4)
         try m.checkInvariants()
     }
 }

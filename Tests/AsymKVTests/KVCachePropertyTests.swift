@@ -19,7 +19,7 @@ struct KVCachePropertyTests {
     /// prompt's first (i+1)·blockSize tokens; prefix-closed policies stop at the first miss.
     static func expectedHits(_ m: KVCacheManager, _ prefixOf: [Int: [TokenID]], _ prompt: [TokenID]) -> [BlockID?] {
         var byPrefix: [[TokenID]: BlockID] = [:]
-        for (b, p) in prefixOf where m.core.indexed[b] { byPrefix[p] = BlockID(b) }
+        for (b, p) in prefixOf where m.core.records[b].indexed { byPrefix[p] = BlockID(b) }
         let matchable = m.policy.reusesBlocks ? (prompt.count - 1) / m.blockSize : 0
         var hits = [BlockID?](repeating: nil, count: matchable)
         for i in 0..<matchable {
@@ -39,7 +39,7 @@ struct KVCachePropertyTests {
             var nextID: UInt64 = 0
             func recordIndexed(_ id: UInt64) {
                 guard let table = m.blockTable(of: RequestID(id)), let toks = active[id] else { return }
-                for (i, b) in table.enumerated() where m.core.indexed[b.index] && (i + 1) * m.blockSize <= toks.count {
+                for (i, b) in table.enumerated() where m.core.records[b.index].indexed && (i + 1) * m.blockSize <= toks.count {
                     prefixOf[b.index] = Array(toks[0..<((i + 1) * m.blockSize)])
                 }
             }
