@@ -91,7 +91,7 @@ public enum PrefixHasher {
     /// Digest of `tokens` with `seed`: pairs of tokens form 64-bit words; each group of 4 words
     /// costs two independent folded multiplies and one that chains the groups; then the
     /// length and an odd tail; one last fold. 16 tokens take 5 wide multiplies.
-    @inlinable static func hashBlock(seed: UInt64, tokens: UnsafeBufferPointer<TokenID>) -> UInt64 {
+    @inlinable @inline(__always) static func hashBlock(seed: UInt64, tokens: UnsafeBufferPointer<TokenID>) -> UInt64 {
         let n = tokens.count
         let s = secrets
         @inline(__always) func word(_ i: Int) -> UInt64 {

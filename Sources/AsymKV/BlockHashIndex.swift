@@ -38,6 +38,33 @@ struct BlockHashIndex {
         return v == 0 ? nil : BlockID(Int32(v - 1))
     }
 
+    /// Read-only probes over the slots without per-access bounds or uniqueness checks, for
+    /// loops of many lookups. `body` must not keep the probe.
+    func withProbe<R>(_ body: (Probe) throws -> R) rethrows -> R {
+        try slots.withUnsafeBufferPointer { try body(Probe(slots: $0, mask: mask)) }
+    }
+
+    struct Probe {
+        let slots: UnsafeBufferPointer<Slot>
+        let mask: Int
+
+        @inline(__always) func block(for hash: BlockHash) -> BlockID? {
+            var i = Int(truncatingIfNeeded: hash.rawValue) & mask
+            while true {
+                let slot = slots[i]
+                if slot.value == 0 { return nil }
+                if slot.key == hash.rawValue { return BlockID(Int32(slot.value - 1)) }
+                i = (i + 1) & mask
+            }
+        }
+
+        /// See `BlockHashIndex.blockInHomeSlot`.
+        @inline(__always) func blockInHomeSlot(of hash: BlockHash) -> BlockID? {
+            let v = slots[Int(truncatingIfNeeded: hash.rawValue) & mask].value
+            return v == 0 ? nil : BlockID(Int32(v - 1))
+        }
+    }
+
     /// Loads the home slot of every hash (independent loads, so their cache misses overlap)
     /// ahead of dependent probes. Returns a value only so that the loads are kept.
     func touch(_ hashes: UnsafeBufferPointer<BlockHash>) -> UInt32 {

@@ -112,6 +112,7 @@ struct KVCacheCore {
             hashes.withUnsafeMutableBufferPointer { hs in
                 hits.withUnsafeMutableBufferPointer { hb in
                     tokenStore.withUnsafeBufferPointer { store in
+                      index.withProbe { probe in
                         var chain = PrefixHasher.root(namespace)
                         var start = 0
                         while start < matchable {
@@ -127,12 +128,12 @@ struct KVCacheCore {
                             // Touch the home slots and the tokens of the blocks they hold.
                             var sink: UInt32 = 0
                             for i in start..<end {
-                                if let b = index.blockInHomeSlot(of: hs[i]) { sink &+= UInt32(bitPattern: blockTokens[b.index * size]) }
+                                if let b = probe.blockInHomeSlot(of: hs[i]) { sink &+= UInt32(bitPattern: blockTokens[b.index * size]) }
                             }
                             prefetchSink &+= sink
                             var missed = false
                             for i in start..<end {
-                                if let b = index.block(for: hs[i]),
+                                if let b = probe.block(for: hs[i]),
                                     Self.tokensEqual(blockTokens + b.index * size, buf.baseAddress! + i * size, count: size)
                                 {
                                     hb[i] = b
@@ -144,6 +145,7 @@ struct KVCacheCore {
                             if missed { break }
                             start = end
                         }
+                      }
                     }
                 }
             }

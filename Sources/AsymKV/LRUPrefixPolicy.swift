@@ -18,11 +18,7 @@ public final class LRUPrefixPolicy: EvictionPolicy {
 
     public func insert(_ facts: BlockFacts, now: Double) { queue.append(facts.block.index) }
     public func remove(_ block: BlockID) { queue.remove(block.index) }
-    public func insert(_ batch: [BlockFacts], now: Double) {
-        for f in batch { queue.append(f.block.index) }
-    }
-    public func remove(_ blocks: [BlockID]) {
-        for b in blocks { queue.remove(b.index) }
-    }
+    public func insert(_ batch: [BlockFacts], now: Double) { queue.append(contentsOf: batch.lazy.map { $0.block.index }) }
+    public func remove(_ blocks: [BlockID]) { queue.remove(contentsOf: blocks.lazy.map { $0.index }) }
     public func popVictim(now: Double) -> BlockID? { queue.popFirst().map { BlockID($0) } }
 }

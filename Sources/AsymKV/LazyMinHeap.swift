@@ -6,7 +6,9 @@
 /// stays O(count) and every operation is amortized O(log n). Equal keys pop lowest item first.
 ///
 /// Hits take many blocks out of the eviction order at once and release puts them back; this
-/// makes the first O(1) instead of a sift through the heap per block.
+/// makes the first O(1) instead of a sift through the heap per block. New entries are appended
+/// unordered and put in heap order only when the minimum is needed: one by one when few, by
+/// one linear rebuild when a release added many.
 struct LazyMinHeap {
     private struct Entry {
         var key: EvictionKey
@@ -18,16 +20,17 @@ struct LazyMinHeap {
         }
     }
 
+    /// `entries[..<ordered]` is a heap; the rest were pushed since and are not yet placed.
     private var entries: [Entry] = []
-    /// The stamp of each item's live entry; bumped whenever that entry is retired.
+    private var ordered = 0
+    /// Each item's stamp, bumped whenever it enters or leaves the heap or its entry is retired:
+    /// odd exactly while the item is a member, and then equal to its live entry's stamp.
     private var stampOf: [UInt32]
-    private var isMember: [Bool]
     /// Live items.
     private(set) var count = 0
 
     init(capacity: Int) {
         stampOf = [UInt32](repeating: 0, count: capacity)
-        isMember = [Bool](repeating: false, count: capacity)
         // Compaction keeps at most 2·count + 64 entries: reserve them all up front, so a push
         // never reallocates (untouched capacity costs no physical memory).
         entries.reserveCapacity(2 * capacity + 65)
@@ -36,23 +39,22 @@ struct LazyMinHeap {
     var isEmpty: Bool { count == 0 }
     /// Heap entries, live and retired (for tests).
     var entryCount: Int { entries.count }
-    func contains(_ item: Int) -> Bool { isMember[item] }
+    func contains(_ item: Int) -> Bool { stampOf[item] & 1 == 1 }
 
     /// Inserts `item`, or changes its key when present.
     mutating func set(_ item: Int, key: EvictionKey) {
-        if isMember[item] {
-            stampOf[item] &+= 1
+        if stampOf[item] & 1 == 1 {
+            stampOf[item] &+= 2  // retire the old entry, stay a member
         } else {
-            isMember[item] = true
+            stampOf[item] &+= 1
             count += 1
         }
-        push(Entry(key: key, item: Int32(item), stamp: stampOf[item]))
+        entries.append(Entry(key: key, item: Int32(item), stamp: stampOf[item]))
         compactIfSparse()
     }
 
     mutating func remove(_ item: Int) {
-        guard isMember[item] else { return }
-        isMember[item] = false
+        guard stampOf[item] & 1 == 1 else { return }
         stampOf[item] &+= 1
         count -= 1
         compactIfSparse()
@@ -60,11 +62,11 @@ struct LazyMinHeap {
 
     /// The live item with the smallest key, removed.
     mutating func popMin() -> (item: Int, key: EvictionKey)? {
+        placePending()
         while let top = entries.first {
             popTop()
             let i = Int(top.item)
-            guard isMember[i] && stampOf[i] == top.stamp else { continue }
-            isMember[i] = false
+            guard stampOf[i] == top.stamp else { continue }
             stampOf[i] &+= 1
             count -= 1
             return (i, top.key)
@@ -72,11 +74,29 @@ struct LazyMinHeap {
         return nil
     }
 
+    /// Puts the entries pushed since the last call in heap order: sifts each up when they are
+    /// few, else rebuilds the whole heap (linear), which is cheaper than that many sifts.
+    private mutating func placePending() {
+        let pending = entries.count - ordered
+        guard pending > 0 else { return }
+        if pending * 8 < ordered {
+            for i in ordered..<entries.count { siftUp(i) }
+        } else {
+            heapify()
+        }
+        ordered = entries.count
+    }
+
     /// Rebuilds the heap from its live entries when retired ones are the majority.
     private mutating func compactIfSparse() {
         guard entries.count > 2 * count + 64 else { return }
-        let (member, stamps) = (isMember, stampOf)
-        entries.removeAll { !member[Int($0.item)] || stamps[Int($0.item)] != $0.stamp }
+        let stamps = stampOf
+        entries.removeAll { stamps[Int($0.item)] != $0.stamp }
+        heapify()
+        ordered = entries.count
+    }
+
+    private mutating func heapify() {
         var i = entries.count / 2 - 1
         while i >= 0 {
             siftDown(i)
@@ -84,10 +104,10 @@ struct LazyMinHeap {
         }
     }
 
-    private mutating func push(_ e: Entry) {
-        entries.append(e)
+    private mutating func siftUp(_ start: Int) {
         entries.withUnsafeMutableBufferPointer { h in
-            var i = h.count - 1
+            let e = h[start]
+            var i = start
             while i > 0 {
                 let parent = (i - 1) / 2
                 guard e < h[parent] else { break }
@@ -100,6 +120,7 @@ struct LazyMinHeap {
 
     private mutating func popTop() {
         let last = entries.removeLast()
+        ordered = entries.count
         guard !entries.isEmpty else { return }
         entries[0] = last
         siftDown(0)
