@@ -58,7 +58,7 @@ extension KVCacheCore {
                     continue
                 }
                 indexBlock(b, hash: h, blockIndex: i, origin: state.origin, tokens: buf[i * blockSize ..< (i + 1) * blockSize])
-                if i > 0, let p = index.block(for: state.hashes[i - 1]) {
+                if i > 0, let p = indexedBlock(state.hashes[i - 1], likely: state.blockTable[i - 1]) {
                     records[b.index].link(toParent: p.index, generation: records[p.index].generation)
                     records[p.index].childCount += 1
                     policy.childCountChanged(facts(p), now: now)
@@ -69,6 +69,12 @@ extension KVCacheCore {
         requests[request] = state
         generation &+= 1
         debugCheck()
+    }
+
+    /// The block indexed under `hash`; checks `likely` (usually the answer) before probing.
+    private func indexedBlock(_ hash: BlockHash, likely: BlockID) -> BlockID? {
+        if records[likely.index].indexed && hashOf[likely.index] == hash.rawValue { return likely }
+        return index.block(for: hash)
     }
 
     private mutating func indexBlock(_ b: BlockID, hash: BlockHash, blockIndex: Int, origin: BlockOrigin, tokens: Slice<UnsafeBufferPointer<TokenID>>) {

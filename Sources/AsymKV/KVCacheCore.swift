@@ -108,50 +108,60 @@ struct KVCacheCore {
         let batch = policy.allowsHoles ? max(matchable, 1) : 64
         let size = blockSize
         let allowsHoles = policy.allowsHoles
+        var sink: UInt32 = 0
         tokens.withUnsafeBufferPointer { buf in
             hashes.withUnsafeMutableBufferPointer { hs in
                 hits.withUnsafeMutableBufferPointer { hb in
                     tokenStore.withUnsafeBufferPointer { store in
-                      index.withProbe { probe in
-                        var chain = PrefixHasher.root(namespace)
-                        var start = 0
-                        while start < matchable {
-                            let end = min(start + batch, matchable)
-                            for i in start..<end {
-                                let digest = PrefixHasher.hashBlock(
-                                    seed: 0, tokens: UnsafeBufferPointer(rebasing: buf[i * size ..< (i + 1) * size]))
-                                chain = PrefixHasher.chain(chain, digest)
-                                hs[i] = BlockHash(chain)
-                            }
-                            hashed = end
-                            let blockTokens = store.baseAddress! + tokenBase
-                            // Touch the home slots and the tokens of the blocks they hold.
-                            var sink: UInt32 = 0
-                            for i in start..<end {
-                                if let b = probe.blockInHomeSlot(of: hs[i]) { sink &+= UInt32(bitPattern: blockTokens[b.index * size]) }
-                            }
-                            prefetchSink &+= sink
-                            var missed = false
-                            for i in start..<end {
-                                if let b = probe.block(for: hs[i]),
-                                    Self.tokensEqual(blockTokens + b.index * size, buf.baseAddress! + i * size, count: size)
-                                {
-                                    hb[i] = b
-                                } else if !allowsHoles {
-                                    missed = true
-                                    break
+                        index.withProbe { probe in
+                            let stored = store.baseAddress! + tokenBase
+                            var chain = PrefixHasher.root(namespace)
+                            var start = 0
+                            while start < matchable {
+                                let end = min(start + batch, matchable)
+                                for i in start..<end {
+                                    let digest = PrefixHasher.hashBlock(
+                                        seed: 0, tokens: UnsafeBufferPointer(rebasing: buf[i * size ..< (i + 1) * size]))
+                                    chain = PrefixHasher.chain(chain, digest)
+                                    hs[i] = BlockHash(chain)
                                 }
+                                hashed = end
+                                // Touch the home slots and the tokens of the blocks they hold.
+                                for i in start..<end {
+                                    if let b = probe.blockInHomeSlot(of: hs[i]) { sink &+= UInt32(bitPattern: stored[b.index * size]) }
+                                }
+                                let missed = Self.probeAndVerify(
+                                    start..<end, hashes: hs, tokens: buf.baseAddress!, stored: stored, blockSize: size,
+                                    probe: probe, stopAtMiss: !allowsHoles, into: hb)
+                                if missed { break }
+                                start = end
                             }
-                            if missed { break }
-                            start = end
                         }
-                      }
                     }
                 }
             }
         }
+        prefetchSink &+= sink
         hashes.removeLast(matchable - hashed)
         return CacheLookup(tokenCount: tokens.count, blockSize: blockSize, hits: hits, hashes: hashes, generation: generation)
+    }
+
+    /// Sets `hits[i]` for each block of `range` that the index maps and whose stored tokens
+    /// equal the prompt's. Returns whether it stopped at a miss (only with `stopAtMiss`).
+    @inline(__always)
+    static func probeAndVerify(
+        _ range: Range<Int>, hashes: UnsafeMutableBufferPointer<BlockHash>, tokens: UnsafePointer<TokenID>,
+        stored: UnsafePointer<TokenID>, blockSize size: Int, probe: BlockHashIndex.Probe, stopAtMiss: Bool,
+        into hits: UnsafeMutableBufferPointer<BlockID?>
+    ) -> Bool {
+        for i in range {
+            if let b = probe.block(for: hashes[i]), tokensEqual(stored + b.index * size, tokens + i * size, count: size) {
+                hits[i] = b
+            } else if stopAtMiss {
+                return true
+            }
+        }
+        return false
     }
 
     /// Whether `count` tokens at `a` and `b` are equal (8 at a time, then one by one).

@@ -55,6 +55,50 @@ struct HotPathStructureTests {
         #expect(heap.isEmpty && !heap.contains(1))
     }
 
+    @Test func lazyHeapOrdersFewLatePushesOneByOneAndManyByARebuild() {
+        var heap = LazyMinHeap(capacity: 200)
+        for i in 0..<100 { heap.set(i, key: EvictionKey(Double(100 - i))) }
+        #expect(heap.popMin()?.item == 99, "100 pending entries: rebuilt, then the smallest key")
+        heap.set(150, key: EvictionKey(0.5))  // 1 pending of 99 ordered: sifted up
+        heap.set(151, key: EvictionKey(99.5))
+        heap.set(3, key: EvictionKey(-2))  // re-key while a member
+        var popped: [Int] = []
+        while let top = heap.popMin() { popped.append(top.item) }
+        #expect(Array(popped.prefix(3)) == [3, 150, 98])
+        #expect(popped.count == 101 && Set(popped).count == 101)
+        #expect(popped.firstIndex(of: 151)! == popped.firstIndex(of: 0)! - 1, "99.5 pops just before 100")
+        #expect(heap.isEmpty && !heap.contains(3))
+    }
+
+    @Test func blockListBatchesKeepOrderAndMembership() {
+        var list = BlockList(capacity: 10)
+        list.append(contentsOf: [4, 2, 7, 1])
+        list.remove(contentsOf: [2, 9, 1])  // 9 is not listed: ignored
+        list.append(contentsOf: [1, 0])
+        #expect(list.elements == [4, 7, 1, 0])
+        #expect(list.count == 4 && list.contains(1) && !list.contains(2))
+        #expect(list.popFirst() == 4 && list.first == 7)
+        list.remove(contentsOf: [7, 1, 0])
+        #expect(list.isEmpty && list.first == nil && list.elements.isEmpty)
+    }
+
+    @Test func blockRecordIsHalfALineAndItsParentLinkGoesStaleWithTheParent() throws {
+        #expect(MemoryLayout<BlockRecord>.stride == 32)
+        let m = makeManager(.asym, blocks: 16)
+        let prompt = tokens(1, 9)
+        try m.cache(1, prompt, now: 0)
+        let hashes = PrefixHasher.blockHashes(of: prompt, blockSize: 4)
+        let parent = m.core.index.block(for: hashes[0])!, child = m.core.index.block(for: hashes[1])!
+        #expect(m.core.linkedParent(child.index) == parent.index)
+        #expect(m.core.records[parent.index].childCount == 1)
+        m.core.policy.remove(parent)
+        m.core.evictContent(parent.index, now: 1)
+        #expect(m.core.linkedParent(child.index) == nil, "the parent's generation moved on")
+        #expect(m.core.records[parent.index].childCount == 0 && !m.core.records[parent.index].indexed)
+        m.core.freeBlocks.append(Int32(parent.index))
+        try m.checkInvariants()
+    }
+
     @Test(arguments: [0.0, 1.0])
     func sessionTurnsReachThePolicyAndTheBonusKeepsALiveSessionsTail(bonus: Double) throws {
         let model = testCostModel
