@@ -108,7 +108,6 @@ struct KVCacheCore {
         let batch = policy.allowsHoles ? max(matchable, 1) : 64
         let size = blockSize
         let allowsHoles = policy.allowsHoles
-        var sink: UInt32 = 0
         tokens.withUnsafeBufferPointer { buf in
             hashes.withUnsafeMutableBufferPointer { hs in
                 hits.withUnsafeMutableBufferPointer { hb in
@@ -127,9 +126,11 @@ struct KVCacheCore {
                                 }
                                 hashed = end
                                 // Touch the home slots and the tokens of the blocks they hold.
+                                var sink: UInt32 = 0
                                 for i in start..<end {
                                     if let b = probe.blockInHomeSlot(of: hs[i]) { sink &+= UInt32(bitPattern: stored[b.index * size]) }
                                 }
+                                prefetchSink &+= sink
                                 let missed = Self.probeAndVerify(
                                     start..<end, hashes: hs, tokens: buf.baseAddress!, stored: stored, blockSize: size,
                                     probe: probe, stopAtMiss: !allowsHoles, into: hb)
@@ -141,7 +142,6 @@ struct KVCacheCore {
                 }
             }
         }
-        prefetchSink &+= sink
         hashes.removeLast(matchable - hashed)
         return CacheLookup(tokenCount: tokens.count, blockSize: blockSize, hits: hits, hashes: hashes, generation: generation)
     }
