@@ -59,8 +59,8 @@ public enum PolicyKind: String, CaseIterable, Sendable {
     case radixLRU = "radix-lru"
     case asym
     case asymPrefix = "asym-prefix"
-    /// The earlier `asym`: GreedyDual-Size-Frequency (`AsymPolicy`), kept for comparison.
-    case asymGDSF = "asym-gdsf"
+    /// Candidate replacement for `asym`: learned recency × rebuild cost (`RecencyCostPolicy`).
+    case asymRecency = "asym-recency"
 
     /// A new policy instance for a pool of `blockCount` blocks.
     public func makePolicy(blockCount: Int, blockSize: Int, costModel: CostModel) -> any EvictionPolicy {
@@ -68,10 +68,11 @@ public enum PolicyKind: String, CaseIterable, Sendable {
         case .none: NoReusePolicy()
         case .lruPrefix: LRUPrefixPolicy(blockCount: blockCount)
         case .radixLRU: RadixLRUPolicy(blockCount: blockCount)
-        case .asym: RecencyCostPolicy(blockCount: blockCount, blockSize: blockSize, costModel: costModel, allowsHoles: true)
+        case .asym: AsymPolicy(blockCount: blockCount, blockSize: blockSize, costModel: costModel, allowsHoles: true)
         case .asymPrefix:
-            RecencyCostPolicy(blockCount: blockCount, blockSize: blockSize, costModel: costModel, allowsHoles: false)
-        case .asymGDSF: AsymPolicy(blockCount: blockCount, blockSize: blockSize, costModel: costModel, allowsHoles: true)
+            AsymPolicy(blockCount: blockCount, blockSize: blockSize, costModel: costModel, allowsHoles: false)
+        case .asymRecency:
+            RecencyCostPolicy(blockCount: blockCount, blockSize: blockSize, costModel: costModel, allowsHoles: true)
         }
     }
 }

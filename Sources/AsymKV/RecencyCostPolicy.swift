@@ -2,7 +2,7 @@ import AsymCore
 import AsymCost
 import Foundation
 
-/// `asym`: evicts the block with the least expected rebuild time saved,
+/// `asym-recency`: evicts the block with the least expected rebuild time saved,
 /// `value = P(reuse | idle time, use class) × rebuild(block)`, with P learned online
 /// (`ReuseEstimator`: `rate(class) · exp(−idle / timeScale)`).
 ///
@@ -67,7 +67,7 @@ public final class RecencyCostPolicy: EvictionPolicy {
         self.allowsHoles = allowsHoles
     }
 
-    public var name: String { allowsHoles ? PolicyKind.asym.rawValue : PolicyKind.asymPrefix.rawValue }
+    public var name: String { allowsHoles ? PolicyKind.asymRecency.rawValue : "asym-recency-prefix" }
     public var count: Int { leaves.count + inner.count }
     public var observesUses: Bool { true }
     /// The learned time scale the current keys use (0: pure recency, nothing learned yet).

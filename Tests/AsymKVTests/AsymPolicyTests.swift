@@ -25,7 +25,7 @@ struct AsymPolicyTests {
     }
 
     @Test func aPrefixUsedOftenOutlivesAOneOffPromptOfTheSameCost() throws {
-        let m = makeManager(.asymGDSF, blocks: 12)  // frequency weighting is GDSF's
+        let m = makeManager(.asym, blocks: 12)
         let popular = tokens(1, 9), oneOff = tokens(2, 9)
         for k in 0..<3 { try m.cache(UInt64(k), popular, now: Double(k)) }  // used 3 times
         try m.cache(10, oneOff, now: 3)  // used once, released last

@@ -3,7 +3,7 @@ import AsymCost
 import Testing
 @testable import AsymKV
 
-/// The `asym` policy (`RecencyCostPolicy`): learned recency × position-aware rebuild cost.
+/// The `asym-recency` policy (`RecencyCostPolicy`): learned recency × position-aware rebuild cost.
 @Suite("RecencyCostPolicy")
 struct RecencyCostPolicyTests {
     /// Attention-heavy round numbers: a block of 4 tokens at position p costs 4.16 + 0.08·p ms
@@ -52,7 +52,7 @@ struct RecencyCostPolicyTests {
     }
 
     @Test func anIdleConversationGoesBeforeALiveOneEvenWhenDeeper() throws {
-        let m = KVCacheManager(blockCount: 40, blockSize: 4, policy: .asym, costModel: Self.costModel)
+        let m = KVCacheManager(blockCount: 40, blockSize: 4, policy: .asymRecency, costModel: Self.costModel)
         m.checksEveryMutation = true
         // Teach a time scale of about 1: a short prompt reused every time unit.
         let warm = tokens(9, 9)
@@ -68,7 +68,7 @@ struct RecencyCostPolicyTests {
         try m.checkInvariants()
 
         // GreedyDual-Size-Frequency (clock still 0) evicts by cost alone: the live shallow blocks go.
-        let gdsf = KVCacheManager(blockCount: 40, blockSize: 4, policy: .asymGDSF, costModel: Self.costModel)
+        let gdsf = KVCacheManager(blockCount: 40, blockSize: 4, policy: .asym, costModel: Self.costModel)
         for k in 0..<70 { try gdsf.cache(UInt64(1000 + k), warm, now: Double(k)) }
         try gdsf.cache(1, ended, now: 70)
         try gdsf.cache(2, live, now: 75)
@@ -78,7 +78,7 @@ struct RecencyCostPolicyTests {
     }
 
     @Test func withinOneChainTheShallowBlocksGoFirst() throws {
-        let m = KVCacheManager(blockCount: 16, blockSize: 4, policy: .asym, costModel: Self.costModel)
+        let m = KVCacheManager(blockCount: 16, blockSize: 4, policy: .asymRecency, costModel: Self.costModel)
         let chain = tokens(1, 4 * 10 + 1)
         try m.cache(1, chain, now: 0)  // 10 cached, 6 free
         try m.admit(RequestID(2), tokens: tokens(2, 4 * 9), now: 1)  // 9 blocks: 3 evictions
@@ -98,7 +98,8 @@ struct RecencyCostPolicyTests {
     }
 
     @Test func prefixClosedAblationEvictsTheTail() throws {
-        let m = KVCacheManager(blockCount: 16, blockSize: 4, policy: .asymPrefix, costModel: Self.costModel)
+        let policy = RecencyCostPolicy(blockCount: 16, blockSize: 4, costModel: Self.costModel, allowsHoles: false)
+        let m = KVCacheManager(blockCount: 16, blockSize: 4, policy: policy, costModel: Self.costModel)
         let chain = tokens(1, 4 * 10 + 1)
         try m.cache(1, chain, now: 0)
         try m.admit(RequestID(2), tokens: tokens(2, 4 * 9), now: 1)
@@ -108,7 +109,7 @@ struct RecencyCostPolicyTests {
 
     @Test func evictionOrderIsDeterministic() throws {
         func run() throws -> [Int] {
-            let m = KVCacheManager(blockCount: 48, blockSize: 4, policy: .asym, costModel: Self.costModel)
+            let m = KVCacheManager(blockCount: 48, blockSize: 4, policy: .asymRecency, costModel: Self.costModel)
             for k in 0..<200 {
                 let conversation = k % 7
                 try m.cache(UInt64(k), tokens(conversation, 4 * (1 + (k * 5) % 13) + 1), now: Double(k) * 0.5)
