@@ -11,8 +11,8 @@ struct RecencyCostPolicyTests {
     static let costModel = CostModel(coefficients: .init(constant: 5, perPrefix: 0.001, perToken: 1, perAttended: 0.01))
 
     static func facts(_ block: Int, depth: Int, uses: Int = 1, parent: Bool = false, children: Int = 0) -> BlockFacts {
-        BlockFacts(block: BlockID(block), blockIndex: depth, parentResident: parent, residentChildCount: children,
-                   useCount: uses, origin: .fresh)
+        BlockFacts(block: BlockID(block), blockIndex: depth, residentChildCount: children, useCount: uses,
+                   sessionTurns: 0, parentResident: parent, origin: .fresh)
     }
 
     /// Teaches `policy` a reuse time scale of 1: 100 hits of block 0 after 1 time unit idle each.
