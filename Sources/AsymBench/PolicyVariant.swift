@@ -26,7 +26,10 @@ public struct PolicyVariant: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(name) (\(budget))" }
 
     /// True for the policies this project proposes (asym and its ablation); false for baselines.
-    public var isAsym: Bool { policy == .asym || policy == .asymPrefix }
+    public var isAsym: Bool { Self.isAsym(policy) }
+
+    /// The policies this project proposes (they get the adaptive budget by default).
+    public static func isAsym(_ kind: PolicyKind) -> Bool { kind == .asym || kind == .asymPrefix || kind == .asymRecency }
 
     /// Parses a comma-separated list like `asym,lru-prefix,asym+ttl,asym@fixed:2048`. Asym policies
     /// get `asymBudget`, baselines `baselineBudget`, unless the entry names its own after `@`.
@@ -46,7 +49,7 @@ public struct PolicyVariant: Sendable, Equatable, CustomStringConvertible {
             guard let kind = PolicyKind(rawValue: ttl ? String(name.dropLast(4)) : name) else {
                 return .failure(PolicyListError(name: name))
             }
-            let isAsym = kind == .asym || kind == .asymPrefix
+            let isAsym = Self.isAsym(kind)
             out.append(PolicyVariant(policy: kind, pinsDuringToolPauses: ttl,
                                      budget: explicit ?? (isAsym ? asymBudget : baselineBudget), budgetIsExplicit: explicit != nil))
         }

@@ -73,6 +73,8 @@ public enum PolicyKind: String, CaseIterable, Sendable {
     case radixLRU = "radix-lru"
     case asym
     case asymPrefix = "asym-prefix"
+    /// Candidate replacement for `asym`: learned recency × rebuild cost (`RecencyCostPolicy`).
+    case asymRecency = "asym-recency"
 
     /// A new policy instance for a pool of `blockCount` blocks.
     public func makePolicy(blockCount: Int, blockSize: Int, costModel: CostModel) -> any EvictionPolicy {
@@ -83,6 +85,8 @@ public enum PolicyKind: String, CaseIterable, Sendable {
         case .asym: AsymPolicy(blockCount: blockCount, blockSize: blockSize, costModel: costModel, allowsHoles: true)
         case .asymPrefix:
             AsymPolicy(blockCount: blockCount, blockSize: blockSize, costModel: costModel, allowsHoles: false)
+        case .asymRecency:
+            RecencyCostPolicy(blockCount: blockCount, blockSize: blockSize, costModel: costModel, allowsHoles: true)
         }
     }
 }

@@ -4,6 +4,11 @@ import AsymKV
 /// Offline reference, not a policy to deploy: Belady's rule, evict the cached block whose next
 /// use lies furthest in the future (never-used-again first). The replay driver tells it each
 /// block's next use (a request index) from the whole trace, which no online policy can know.
+///
+/// `oracle` and `oracle-prefix` give the same result on prefix-chained traces: a request that uses a
+/// block uses all its ancestors, so an ancestor's next use is never later than its descendant's, and
+/// Belady (ties broken deepest first) never evicts a parent before its child — it makes no holes.
+/// A cost-aware oracle that trades next use against rebuild cost would; this one counts only uses.
 public final class BeladyOraclePolicy: EvictionPolicy {
     private var heap: IndexedMinHeap
     private var nextUse: [Int]

@@ -1,6 +1,8 @@
 import AsymBench
 import AsymEngine
+import AsymModel
 import AsymScheduler
+import AsymSim
 import ArgumentParser
 import Foundation
 
@@ -23,6 +25,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Directory for results.json, report.md and plot.svg.")
     var out: String = "bench-results"
+
+    @Flag(help: "Also run the simulator on the same workload, KV memory and cost model, and print its mean TTFT and TPOT next to the measured ones (validates the simulator on this machine).")
+    var simulate = false
 
     func run() throws {
         var (config, variants) = try workloadOptions.configuration()
@@ -52,6 +57,17 @@ struct BenchCommand: ParsableCommand {
         print(report.ratioTable())
         print(report.lossless.summary)
         for d in report.lossless.differences { print("  \(d)") }
+        if simulate {
+            let c = loaded.config
+            let shape = ModelShape(name: loaded.name, layers: c.layerCount, hiddenSize: c.hiddenSize, attentionHeads: c.headCount,
+                                   kvHeads: c.kvHeadCount, headDim: c.headDim, intermediateSize: c.intermediateSize,
+                                   vocabularySize: c.vocabularySize, contextLimit: c.maxPositionEmbeddings, bytesPerElement: 4)
+            let simulation = Simulation(configuration: config, shape: shape, costModel: costModel, capacity: .tokens(kv))
+            let predicted = try simulation.run(work, machine: "cost model of this bench")
+            let validation = SimulationValidation(measured: report, simulated: predicted)
+            print("\nsimulator vs measurement (same workload, KV memory and cost model):\n" + validation.table())
+            print(String(format: "largest error: %.1f%%", 100 * validation.worstError))
+        }
         let files = try report.write(to: URL(fileURLWithPath: out, isDirectory: true))
         print("wrote " + files.map { out + "/" + $0.lastPathComponent }.joined(separator: ", ")
               + String(format: " (%.0f s)", report.wallSeconds))

@@ -7,7 +7,7 @@ struct WorkloadOptions: ParsableArguments {
     @Option(help: "chat, agent, docs, or trace:FILE (Mooncake JSONL).")
     var workload: String = "chat"
 
-    @Option(help: "Comma-separated policies: asym, asym-prefix, lru-prefix, radix-lru, none, each optionally +ttl. Default: all baselines and asym (agents add asym+ttl, lru-prefix+ttl).")
+    @Option(help: "Comma-separated policies: asym, asym-prefix, asym-recency, lru-prefix, radix-lru, none, each optionally +ttl. Default: all baselines and asym (agents add asym+ttl, lru-prefix+ttl).")
     var policies: String?
 
     @Option(help: "KV memory as a fraction of the working set, when no size is given.")

@@ -77,6 +77,16 @@ private final class Summaries {
     let reseeded = Simulation(configuration: config, shape: .kjvLlama12M, costModel: cost, capacity: .workingSetFraction)
     let other = try reseeded.run(try reseeded.makeWorkload(), machine: "test")
     #expect(other.variants[0].ttftSamples != first.variants[0].ttftSamples)
+
+    // Validation pairs policies by name: a run against itself is exact; a slower cost model is
+    // reported as a positive error.
+    let exact = SimulationValidation(measured: first, simulated: second)
+    #expect(exact.rows.count == 2 && exact.worstError == 0)
+    let slower = CostModel(coefficients: .init(constant: 4, perPrefix: 0.002, perToken: 0.1, perAttended: 2e-5))
+    let slow = Simulation(configuration: config, shape: .kjvLlama12M, costModel: slower, capacity: .workingSetFraction)
+    let againstSlow = SimulationValidation(measured: other, simulated: try slow.run(try slow.makeWorkload(), machine: "test"))
+    #expect(againstSlow.rows.allSatisfy { $0.ttftError > 0 && $0.tpotError > 0 })
+    #expect(againstSlow.table().contains("| asym |"))
 }
 
 @Test func llama3ShapeGivesTheDocumentedMemory() {

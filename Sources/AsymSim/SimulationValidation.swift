@@ -1,0 +1,45 @@
+import AsymBench
+import Foundation
+
+/// Measured against simulated: for each policy of a `bench` run, the simulator's mean TTFT and TPOT
+/// on the same workload, KV memory and cost model, and the relative error of each.
+public struct SimulationValidation: Sendable {
+    public struct Row: Sendable {
+        public var policy: String
+        public var measuredTTFT: Double, simulatedTTFT: Double
+        public var measuredTPOT: Double, simulatedTPOT: Double
+        /// (simulated − measured) / measured.
+        public var ttftError: Double { (simulatedTTFT - measuredTTFT) / measuredTTFT }
+        public var tpotError: Double { (simulatedTPOT - measuredTPOT) / measuredTPOT }
+    }
+
+    public var rows: [Row]
+
+    /// Pairs the variants of the two reports by name (policies missing from either are skipped).
+    public init(measured: BenchReport, simulated: BenchReport) {
+        rows = measured.variants.compactMap { m in
+            guard let s = simulated.variants.first(where: { $0.name == m.name }),
+                  let mt = m.timeToFirstToken?.mean, let st = s.timeToFirstToken?.mean,
+                  let mp = m.timePerOutputToken?.mean, let sp = s.timePerOutputToken?.mean, mt > 0, mp > 0
+            else { return nil }
+            return Row(policy: m.name, measuredTTFT: mt, simulatedTTFT: st, measuredTPOT: mp, simulatedTPOT: sp)
+        }
+    }
+
+    /// The largest |error| over every row, TTFT and TPOT.
+    public var worstError: Double { rows.flatMap { [abs($0.ttftError), abs($0.tpotError)] }.max() ?? 0 }
+
+    /// A Markdown table, times in ms.
+    public func table() -> String {
+        var lines = [
+            "| policy | TTFT measured (ms) | TTFT simulated (ms) | error | TPOT measured (ms) | TPOT simulated (ms) | error |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for r in rows {
+            lines.append(String(format: "| %@ | %.1f | %.1f | %+.1f%% | %.2f | %.2f | %+.1f%% |", r.policy,
+                                1000 * r.measuredTTFT, 1000 * r.simulatedTTFT, 100 * r.ttftError,
+                                1000 * r.measuredTPOT, 1000 * r.simulatedTPOT, 100 * r.tpotError))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
