@@ -62,8 +62,8 @@ struct KVBenchCommand: ParsableCommand {
                 try manager.admit(RequestID(UInt64(r)), tokens: prompt, now: Double(r), lookup: l)
                 try manager.release(RequestID(UInt64(r)), now: Double(r))
             }
-            let perRequest = (ContinuousClock.now - start) / loopCached
-            print("\(policy.rawValue): cached lookup + admit + release \(perRequest)")
+            let seconds = (ContinuousClock.now - start) / loopCached / .seconds(1)
+            print("\(policy.rawValue): cached \(requestTokens / 1024)K lookup + admit + release " + String(format: "%.2f µs", seconds * 1e6))
         }
     }
 
