@@ -60,7 +60,8 @@ public final class LlamaModel: @unchecked Sendable {
             Kernels.gatherRows(out: x, table: weights.embedding, ids: ids.baseAddress!, count: t)
         }
         for (layerIndex, layer) in weights.layers.enumerated() {
-            let keyCache = arena.keys(layer: layerIndex), valueCache = arena.values(layer: layerIndex)
+            let keyCache = arena.keyBytes(layer: layerIndex), valueCache = arena.valueBytes(layer: layerIndex)
+            let slotBytes = kw * arena.elementType.byteCount
             // Attention block.
             Kernels.rmsNorm(out: h, input: x, weight: layer.inputNorm.pointer, rowCount: t, width: hidden, epsilon: c.rmsNormEpsilon)
             Kernels.matmul(out: q, input: h, weight: layer.query, bias: layer.queryBias?.pointer, rowCount: t)
@@ -71,11 +72,12 @@ public final class LlamaModel: @unchecked Sendable {
             Kernels.rope(k, positions: positions.baseAddress!, rowCount: t, headCount: c.kvHeadCount,
                          headDim: c.headDim, inverseFrequencies: frequencies.baseAddress!)
             for r in 0 ..< t {  // Write each new K/V row into its slot.
-                (keyCache + rows.slots[r] * kw).update(from: k + r * kw, count: kw)
-                (valueCache + rows.slots[r] * kw).update(from: v + r * kw, count: kw)
+                Kernels.storeRow(k + r * kw, count: kw, to: keyCache + rows.slots[r] * slotBytes, as: arena.elementType)
+                Kernels.storeRow(v + r * kw, count: kw, to: valueCache + rows.slots[r] * slotBytes, as: arena.elementType)
             }
             Kernels.pagedAttention(
-                sequences: attentionSequences, keyCache: keyCache, valueCache: valueCache, blockSize: arena.blockSize,
+                sequences: attentionSequences, keyCache: keyCache, valueCache: valueCache,
+                elementType: arena.elementType, blockSize: arena.blockSize,
                 headCount: c.headCount, kvHeadCount: c.kvHeadCount, headDim: c.headDim, scale: scale,
                 slidingWindow: c.slidingWindow)
             Kernels.matmul(out: h, input: attention, weight: layer.output, bias: nil, rowCount: t)
