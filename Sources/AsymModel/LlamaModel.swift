@@ -64,9 +64,10 @@ public final class LlamaModel: @unchecked Sendable {
             let slotBytes = kw * arena.elementType.byteCount
             // Attention block.
             Kernels.rmsNorm(out: h, input: x, weight: layer.inputNorm.pointer, rowCount: t, width: hidden, epsilon: c.rmsNormEpsilon)
-            Kernels.matmul(out: q, input: h, weight: layer.query, bias: layer.queryBias?.pointer, rowCount: t)
-            Kernels.matmul(out: k, input: h, weight: layer.key, bias: layer.keyBias?.pointer, rowCount: t)
-            Kernels.matmul(out: v, input: h, weight: layer.value, bias: layer.valueBias?.pointer, rowCount: t)
+            Kernels.matmul(targets: [MatmulTarget(out: q, weight: layer.query, bias: layer.queryBias?.pointer),
+                                     MatmulTarget(out: k, weight: layer.key, bias: layer.keyBias?.pointer),
+                                     MatmulTarget(out: v, weight: layer.value, bias: layer.valueBias?.pointer)],
+                           input: h, rowCount: t)
             Kernels.rope(q, positions: positions.baseAddress!, rowCount: t, headCount: c.headCount,
                          headDim: c.headDim, inverseFrequencies: frequencies.baseAddress!)
             Kernels.rope(k, positions: positions.baseAddress!, rowCount: t, headCount: c.kvHeadCount,
@@ -84,8 +85,9 @@ public final class LlamaModel: @unchecked Sendable {
             Kernels.addInPlace(x, h, count: t * hidden)
             // MLP block: down(silu(gate(x)) * up(x)).
             Kernels.rmsNorm(out: h, input: x, weight: layer.postAttentionNorm.pointer, rowCount: t, width: hidden, epsilon: c.rmsNormEpsilon)
-            Kernels.matmul(out: gate, input: h, weight: layer.gate, bias: nil, rowCount: t)
-            Kernels.matmul(out: up, input: h, weight: layer.up, bias: nil, rowCount: t)
+            Kernels.matmul(targets: [MatmulTarget(out: gate, weight: layer.gate, bias: nil),
+                                     MatmulTarget(out: up, weight: layer.up, bias: nil)],
+                           input: h, rowCount: t)
             Kernels.siluMul(out: gate, gate: gate, up: up, count: t * inter)
             Kernels.matmul(out: h, input: gate, weight: layer.down, bias: nil, rowCount: t)
             Kernels.addInPlace(x, h, count: t * hidden)
