@@ -23,11 +23,14 @@ public struct ComputeBenchmark {
 
     public let model: LlamaModel
     public let repetitions: Int
+    /// Element type of every test's KV arena.
+    public let kvElementType: KVElementType
     private let blockSize = 16
 
-    public init(model: LlamaModel, repetitions: Int = 3) {
+    public init(model: LlamaModel, repetitions: Int = 3, kvElementType: KVElementType = .f32) {
         self.model = model
         self.repetitions = repetitions
+        self.kvElementType = kvElementType
     }
 
     // MARK: Work counts
@@ -56,10 +59,10 @@ public struct ComputeBenchmark {
         return Double(matrices.reduce(0) { $0 + $1.rows * $1.columns * $1.type.byteCount })
     }
 
-    /// KV bytes read by one query at `position`.
-    private func kvBytes(position: Int) -> Double {
+    /// KV bytes read by one query at `position` from a cache of `type`.
+    private func kvBytes(position: Int, type: KVElementType? = nil) -> Double {
         let c = model.config
-        return Double(2 * (position + 1) * c.kvWidth * c.layerCount * MemoryLayout<Float>.size)
+        return Double(2 * (position + 1) * c.kvWidth * c.layerCount * (type ?? kvElementType).byteCount)
     }
 
     // MARK: Tests
@@ -80,7 +83,8 @@ public struct ComputeBenchmark {
         var rows: [Row] = []
         let longest = max(prefillLengths.max() ?? 0, context + 32)
         let blocksPerSequence = (longest + blockSize - 1) / blockSize
-        let runner = ModelRunner(model: model, source: "bench", blockCount: blocksPerSequence, blockSize: blockSize)
+        let runner = ModelRunner(model: model, source: "bench", blockCount: blocksPerSequence, blockSize: blockSize,
+                                 kvElementType: kvElementType)
         let tokens = syntheticTokens(count: blocksPerSequence * blockSize)
         let table = (0 ..< blocksPerSequence).map { BlockID($0) }
         func segment(_ start: Int, _ count: Int) -> QuerySegment {
@@ -96,14 +100,22 @@ public struct ComputeBenchmark {
             rows.append(Row(test: "prefill \(n) tokens from empty", value: Double(n) / seconds, unit: "tokens/s",
                             rate: gflops(flops, seconds), seconds: seconds, cpuShare: lastCPUShare.value))
         }
-        for (label, start) in [("short context (16)", 16), ("context \(context)", context)] {
+        var decodes = [("short context (16)", 16, runner), ("context \(context)", context, runner)]
+        if kvElementType != .f32 {  // the long decode again over an f32 cache, for comparison
+            decodes.append(("context \(context) (F32 KV)", context,
+                            ModelRunner(model: model, source: "bench", blockCount: blocksPerSequence,
+                                        blockSize: blockSize, kvElementType: .f32)))
+        }
+        for (label, start, decodeRunner) in decodes {
             progress("decode at \(label)")
-            _ = try runner.execute(BatchPlan(sequences: [pass([segment(0, start)])]))
+            _ = try decodeRunner.execute(BatchPlan(sequences: [pass([segment(0, start)])]))
             let steps = 16
             let seconds = try median {
-                for i in 0 ..< steps { _ = try runner.execute(BatchPlan(sequences: [pass([segment(start + i, 1)])])) }
+                for i in 0 ..< steps {
+                    _ = try decodeRunner.execute(BatchPlan(sequences: [pass([segment(start + i, 1)])]))
+                }
             } / Double(steps)
-            let bytes = weightBytes + kvBytes(position: start + steps / 2)
+            let bytes = weightBytes + kvBytes(position: start + steps / 2, type: decodeRunner.arena.elementType)
             rows.append(Row(test: "decode at \(label)", value: seconds * 1000, unit: "ms/token",
                             rate: String(format: "%.1f tokens/s, %.1f GB/s", 1 / seconds, bytes / seconds / 1e9),
                             seconds: seconds, cpuShare: lastCPUShare.value))
@@ -120,17 +132,17 @@ public struct ComputeBenchmark {
         let steps = 4
         let blocksPerSequence = (context + steps + blockSize - 1) / blockSize
         let runner = ModelRunner(model: model, source: "bench", blockCount: blocksPerSequence * sequences,
-                                 blockSize: blockSize)
+                                 blockSize: blockSize, kvElementType: kvElementType)
         let tokens = syntheticTokens(count: blocksPerSequence * blockSize)
         let tables = (0 ..< sequences).map { s in (0 ..< blocksPerSequence).map { BlockID(s * blocksPerSequence + $0) } }
         let prefix = QuerySegment(startPosition: 0, tokens: Array(tokens[0 ..< context]))
         _ = try runner.execute(BatchPlan(sequences: [SequencePass(blockTable: tables[0], segments: [prefix],
                                                                   logitPositions: [context - 1])]))
         let arena = runner.arena
-        let sequenceFloats = blocksPerSequence * blockSize * arena.slotWidth
+        let sequenceBytes = blocksPerSequence * blockSize * arena.slotWidth * arena.elementType.byteCount
         for layer in 0 ..< arena.layerCount {
-            for base in [arena.keys(layer: layer), arena.values(layer: layer)] {
-                for s in 1 ..< sequences { (base + s * sequenceFloats).update(from: base, count: sequenceFloats) }
+            for base in [arena.keyBytes(layer: layer), arena.valueBytes(layer: layer)] {
+                for s in 1 ..< sequences { (base + s * sequenceBytes).copyMemory(from: base, byteCount: sequenceBytes) }
             }
         }
         let seconds = try median {
@@ -188,12 +200,23 @@ public struct ComputeBenchmark {
         let n = positions.count
         let queries = (0 ..< n * c.queryWidth).map { Float(($0 * 7919) % 1000) / 1000 - 0.5 }
         var out = [Float](repeating: 0, count: n * c.queryWidth)
-        return try median(repetitions: max(repetitions, 9)) {
-            Kernels.pagedAttention(
-                out: &out, queries: queries, positions: queryPositions, queryCount: n,
-                keyCache: runner.arena.keys(layer: 0), valueCache: runner.arena.values(layer: 0), blockTable: table,
-                blockSize: runner.blockSize, headCount: c.headCount, kvHeadCount: c.kvHeadCount, headDim: c.headDim,
-                scale: 1 / Float(c.headDim).squareRoot(), slidingWindow: nil)
+        return try queries.withUnsafeBufferPointer { queries in
+            try queryPositions.withUnsafeBufferPointer { queryPositions in
+                try table.withUnsafeBufferPointer { table in
+                    try out.withUnsafeMutableBufferPointer { out in
+                        let sequence = AttentionSequence(
+                            out: out.baseAddress!, queries: queries.baseAddress!, positions: queryPositions.baseAddress!,
+                            queryCount: n, blockTable: table.baseAddress!)
+                        return try median(repetitions: max(repetitions, 9)) {
+                            Kernels.pagedAttention(
+                                sequences: [sequence], keyCache: runner.arena.keyBytes(layer: 0),
+                                valueCache: runner.arena.valueBytes(layer: 0), elementType: runner.arena.elementType,
+                                blockSize: runner.blockSize, headCount: c.headCount, kvHeadCount: c.kvHeadCount,
+                                headDim: c.headDim, scale: 1 / Float(c.headDim).squareRoot(), slidingWindow: nil)
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -60,30 +60,34 @@ public final class LlamaModel: @unchecked Sendable {
             Kernels.gatherRows(out: x, table: weights.embedding, ids: ids.baseAddress!, count: t)
         }
         for (layerIndex, layer) in weights.layers.enumerated() {
-            let keyCache = arena.keys(layer: layerIndex), valueCache = arena.values(layer: layerIndex)
+            let keyCache = arena.keyBytes(layer: layerIndex), valueCache = arena.valueBytes(layer: layerIndex)
+            let slotBytes = kw * arena.elementType.byteCount
             // Attention block.
             Kernels.rmsNorm(out: h, input: x, weight: layer.inputNorm.pointer, rowCount: t, width: hidden, epsilon: c.rmsNormEpsilon)
-            Kernels.matmul(out: q, input: h, weight: layer.query, bias: layer.queryBias?.pointer, rowCount: t)
-            Kernels.matmul(out: k, input: h, weight: layer.key, bias: layer.keyBias?.pointer, rowCount: t)
-            Kernels.matmul(out: v, input: h, weight: layer.value, bias: layer.valueBias?.pointer, rowCount: t)
+            Kernels.matmul(targets: [MatmulTarget(out: q, weight: layer.query, bias: layer.queryBias?.pointer),
+                                     MatmulTarget(out: k, weight: layer.key, bias: layer.keyBias?.pointer),
+                                     MatmulTarget(out: v, weight: layer.value, bias: layer.valueBias?.pointer)],
+                           input: h, rowCount: t)
             Kernels.rope(q, positions: positions.baseAddress!, rowCount: t, headCount: c.headCount,
                          headDim: c.headDim, inverseFrequencies: frequencies.baseAddress!)
             Kernels.rope(k, positions: positions.baseAddress!, rowCount: t, headCount: c.kvHeadCount,
                          headDim: c.headDim, inverseFrequencies: frequencies.baseAddress!)
             for r in 0 ..< t {  // Write each new K/V row into its slot.
-                (keyCache + rows.slots[r] * kw).update(from: k + r * kw, count: kw)
-                (valueCache + rows.slots[r] * kw).update(from: v + r * kw, count: kw)
+                Kernels.storeRow(k + r * kw, count: kw, to: keyCache + rows.slots[r] * slotBytes, as: arena.elementType)
+                Kernels.storeRow(v + r * kw, count: kw, to: valueCache + rows.slots[r] * slotBytes, as: arena.elementType)
             }
             Kernels.pagedAttention(
-                sequences: attentionSequences, keyCache: keyCache, valueCache: valueCache, blockSize: arena.blockSize,
+                sequences: attentionSequences, keyCache: keyCache, valueCache: valueCache,
+                elementType: arena.elementType, blockSize: arena.blockSize,
                 headCount: c.headCount, kvHeadCount: c.kvHeadCount, headDim: c.headDim, scale: scale,
                 slidingWindow: c.slidingWindow)
             Kernels.matmul(out: h, input: attention, weight: layer.output, bias: nil, rowCount: t)
             Kernels.addInPlace(x, h, count: t * hidden)
             // MLP block: down(silu(gate(x)) * up(x)).
             Kernels.rmsNorm(out: h, input: x, weight: layer.postAttentionNorm.pointer, rowCount: t, width: hidden, epsilon: c.rmsNormEpsilon)
-            Kernels.matmul(out: gate, input: h, weight: layer.gate, bias: nil, rowCount: t)
-            Kernels.matmul(out: up, input: h, weight: layer.up, bias: nil, rowCount: t)
+            Kernels.matmul(targets: [MatmulTarget(out: gate, weight: layer.gate, bias: nil),
+                                     MatmulTarget(out: up, weight: layer.up, bias: nil)],
+                           input: h, rowCount: t)
             Kernels.siluMul(out: gate, gate: gate, up: up, count: t * inter)
             Kernels.matmul(out: h, input: gate, weight: layer.down, bias: nil, rowCount: t)
             Kernels.addInPlace(x, h, count: t * hidden)

@@ -66,40 +66,42 @@ CK_TARGET static void scores_block(int n, const float *const *q, const float *kt
     }
 }
 
-/// acc[0 ..< 16V] += weights[j] · value_j for ascending j in [j0, j1], value_j = value + j·stride.
+/// acc[0 ..< 16V] += weights[j] · value_j for ascending j in [j0, j1], where value_j is the 16V
+/// elements of `type` (0 f32, 1 f16, widened exactly) at element index `first + j·stride` of `cache`.
 /// V accumulators stay in registers across j; each element still sees the ascending-j fma chain.
-CK_INLINE void pv_fixed(int V, float *acc, const float *weights, const float *value, size_t stride, size_t j0,
-                        size_t j1) {
+CK_INLINE void pv_fixed(int V, int type, float *acc, const float *weights, const void *cache, size_t first,
+                        size_t stride, size_t j0, size_t j1) {
     __m512 a[8];
 #pragma clang loop unroll(full)
     for (int v = 0; v < V; v++) a[v] = _mm512_load_ps(acc + v * 16);
     for (size_t j = j0; j <= j1; j++) {
         __m512 e = _mm512_set1_ps(weights[j]);
-        const float *row = value + j * stride;
+        const size_t row = first + j * stride;
 #pragma clang loop unroll(full)
-        for (int v = 0; v < V; v++) a[v] = _mm512_fmadd_ps(e, _mm512_loadu_ps(row + v * 16), a[v]);
+        for (int v = 0; v < V; v++) a[v] = _mm512_fmadd_ps(e, ck_load_weights(cache, row + v * 16, type), a[v]);
     }
 #pragma clang loop unroll(full)
     for (int v = 0; v < V; v++) _mm512_store_ps(acc + v * 16, a[v]);
 }
 
-CK_TARGET static void pv(size_t vectors, float *acc, const float *weights, const float *value, size_t stride,
-                         size_t j0, size_t j1) {
-    if (vectors == 4) { pv_fixed(4, acc, weights, value, stride, j0, j1); return; }
-    if (vectors == 8) { pv_fixed(8, acc, weights, value, stride, j0, j1); return; }
+CK_INLINE void pv(int type, size_t vectors, float *acc, const float *weights, const void *cache, size_t first,
+                  size_t stride, size_t j0, size_t j1) {
+    if (vectors == 4) { pv_fixed(4, type, acc, weights, cache, first, stride, j0, j1); return; }
+    if (vectors == 8) { pv_fixed(8, type, acc, weights, cache, first, stride, j0, j1); return; }
     for (size_t v = 0; v < vectors; v++) {
         __m512 a = _mm512_load_ps(acc + v * 16);
         for (size_t j = j0; j <= j1; j++)
-            a = _mm512_fmadd_ps(_mm512_set1_ps(weights[j]), _mm512_loadu_ps(value + j * stride + v * 16), a);
+            a = _mm512_fmadd_ps(_mm512_set1_ps(weights[j]), ck_load_weights(cache, first + j * stride + v * 16, type), a);
         _mm512_store_ps(acc + v * 16, a);
     }
 }
 
-CK_TARGET void ck_attention_item(float *out, const float *queries, const int32_t *positions, size_t queryBegin,
-                                 size_t queryEnd, const float *keyCache, const float *valueCache,
-                                 const int32_t *blockTable, size_t blockSize, size_t headCount,
-                                 size_t kvHeadCount, size_t headDim, size_t kvHeadBegin, size_t kvHeadEnd,
-                                 float scale, size_t window) {
+/// ck_attention_item for a cache of element `type` (a constant in each caller below).
+CK_INLINE void attention_item(int type, float *out, const float *queries, const int32_t *positions,
+                              size_t queryBegin, size_t queryEnd, const void *keyCache, const void *valueCache,
+                              const int32_t *blockTable, size_t blockSize, size_t headCount, size_t kvHeadCount,
+                              size_t headDim, size_t kvHeadBegin, size_t kvHeadEnd, float scale, size_t window) {
+    const size_t elementBytes = type == CK_CACHE_F16 ? 2 : 4;
     const size_t group = headCount / kvHeadCount, queryCount = queryEnd - queryBegin;
     const size_t heads = kvHeadEnd - kvHeadBegin, slotStride = kvHeadCount * headDim, vectors = headDim / 16;
     // Rows of one KV head: (query, group member); all rows: (head, query, group member).
@@ -142,32 +144,31 @@ CK_TARGET void ck_attention_item(float *out, const float *queries, const int32_t
             if (c0 == 0 && block + 2 <= unionHigh / (long)blockSize) {
                 const size_t nextSlot = (size_t)blockTable[block + 2] * blockSize;
                 for (size_t j = 0; j < blockSize; j++) {
-                    const char *k = (const char *)(keyCache + (nextSlot + j) * slotStride + kvHeadBegin * headDim);
-                    const char *v = (const char *)(valueCache + (nextSlot + j) * slotStride + kvHeadBegin * headDim);
-                    for (size_t line = 0; line < heads * headDim * sizeof(float); line += 64) {
+                    const size_t offset = ((nextSlot + j) * slotStride + kvHeadBegin * headDim) * elementBytes;
+                    const char *k = (const char *)keyCache + offset, *v = (const char *)valueCache + offset;
+                    for (size_t line = 0; line < heads * headDim * elementBytes; line += 64) {
                         _mm_prefetch(k + line, _MM_HINT_T0);
                         _mm_prefetch(v + line, _MM_HINT_T0);
                     }
                 }
             }
             for (size_t h = 0; h < heads; h++) {
-            const float *keyBase = keyCache + (kvHeadBegin + h) * headDim;
-            const float *valueBase = valueCache + (kvHeadBegin + h) * headDim;
+            const size_t headOffset = (kvHeadBegin + h) * headDim;
             const float *const *hq = q + h * rows;
             float *hacc = acc + h * rows * headDim, *hmaxima = maxima + h * rows, *hsums = sums + h * rows;
             // kt[d][j] = key (chunkStart + j)[d] for keys in [from, to], else 0 (never read).
-            const float *firstKey = keyBase + (firstSlot + c0) * slotStride;
+            const size_t firstKey = headOffset + (firstSlot + c0) * slotStride;
             const int whole = from == chunkStart && to == chunkStart + 15;
             for (size_t v = 0; v < vectors; v++) {
                 __m512 r[16];
                 if (whole) {
 #pragma clang loop unroll(full)
-                    for (int j = 0; j < 16; j++) r[j] = _mm512_loadu_ps(firstKey + j * slotStride + v * 16);
+                    for (int j = 0; j < 16; j++) r[j] = ck_load_weights(keyCache, firstKey + j * slotStride + v * 16, type);
                 } else {
                     for (long j = 0; j < 16; j++) {
                         long key = chunkStart + j;
-                        r[j] = key >= from && key <= to ? _mm512_loadu_ps(firstKey + j * slotStride + v * 16)
-                                                        : _mm512_setzero_ps();
+                        r[j] = key >= from && key <= to
+                            ? ck_load_weights(keyCache, firstKey + j * slotStride + v * 16, type) : _mm512_setzero_ps();
                     }
                 }
                 transpose16(r);
@@ -198,7 +199,7 @@ CK_TARGET void ck_attention_item(float *out, const float *queries, const int32_t
                 __m512 e = _mm512_maskz_mov_ps(mask, ck_exp(_mm512_sub_ps(s, _mm512_set1_ps(newMax))));
                 hsums[r] += ck_sum16(e);
                 _mm512_store_ps(weights, e);
-                pv(vectors, a, weights, valueBase + (firstSlot + c0) * slotStride, slotStride, j0, j1);
+                pv(type, vectors, a, weights, valueCache, headOffset + (firstSlot + c0) * slotStride, slotStride, j0, j1);
             }
             }
         }
@@ -213,12 +214,39 @@ CK_TARGET void ck_attention_item(float *out, const float *queries, const int32_t
     free(acc);
 }
 
+CK_TARGET static void attention_item_f32(float *out, const float *queries, const int32_t *positions,
+                                         size_t queryBegin, size_t queryEnd, const void *keyCache,
+                                         const void *valueCache, const int32_t *blockTable, size_t blockSize,
+                                         size_t headCount, size_t kvHeadCount, size_t headDim, size_t kvHeadBegin,
+                                         size_t kvHeadEnd, float scale, size_t window) {
+    attention_item(CK_CACHE_F32, out, queries, positions, queryBegin, queryEnd, keyCache, valueCache, blockTable,
+                   blockSize, headCount, kvHeadCount, headDim, kvHeadBegin, kvHeadEnd, scale, window);
+}
+
+CK_TARGET static void attention_item_f16(float *out, const float *queries, const int32_t *positions,
+                                         size_t queryBegin, size_t queryEnd, const void *keyCache,
+                                         const void *valueCache, const int32_t *blockTable, size_t blockSize,
+                                         size_t headCount, size_t kvHeadCount, size_t headDim, size_t kvHeadBegin,
+                                         size_t kvHeadEnd, float scale, size_t window) {
+    attention_item(CK_CACHE_F16, out, queries, positions, queryBegin, queryEnd, keyCache, valueCache, blockTable,
+                   blockSize, headCount, kvHeadCount, headDim, kvHeadBegin, kvHeadEnd, scale, window);
+}
+
+void ck_attention_item(float *out, const float *queries, const int32_t *positions, size_t queryBegin,
+                       size_t queryEnd, const void *keyCache, const void *valueCache, int cacheType,
+                       const int32_t *blockTable, size_t blockSize, size_t headCount, size_t kvHeadCount,
+                       size_t headDim, size_t kvHeadBegin, size_t kvHeadEnd, float scale, size_t window) {
+    (cacheType == CK_CACHE_F16 ? attention_item_f16 : attention_item_f32)(
+        out, queries, positions, queryBegin, queryEnd, keyCache, valueCache, blockTable, blockSize, headCount,
+        kvHeadCount, headDim, kvHeadBegin, kvHeadEnd, scale, window);
+}
+
 #else
 #include <stdlib.h>
 void ck_attention_item(float *out, const float *queries, const int32_t *positions, size_t queryBegin,
-                       size_t queryEnd, const float *keyCache, const float *valueCache, const int32_t *blockTable,
-                       size_t blockSize, size_t headCount, size_t kvHeadCount, size_t headDim, size_t kvHeadBegin,
-                       size_t kvHeadEnd, float scale, size_t window) {
+                       size_t queryEnd, const void *keyCache, const void *valueCache, int cacheType,
+                       const int32_t *blockTable, size_t blockSize, size_t headCount, size_t kvHeadCount,
+                       size_t headDim, size_t kvHeadBegin, size_t kvHeadEnd, float scale, size_t window) {
     abort();
 }
 #endif

@@ -31,12 +31,26 @@ extension Kernels {
             kvHeadCount: kvHeadCount, headDim: headDim, scale: scale, slidingWindow: slidingWindow)
     }
 
-    /// Paged attention for several sequences in one dispatch: the work items of every sequence are
-    /// pooled, so a batch of decodes keeps both cores busy without one dispatch per sequence. Each
-    /// (query, head) does exactly the arithmetic of the single-sequence call.
+    /// Paged attention for several sequences over an f32 cache (see the element-typed form).
     public static func pagedAttention(
         sequences: [AttentionSequence], keyCache: UnsafePointer<Float>, valueCache: UnsafePointer<Float>,
         blockSize: Int, headCount: Int, kvHeadCount: Int, headDim: Int, scale: Float, slidingWindow: Int?
+    ) {
+        pagedAttention(
+            sequences: sequences, keyCache: UnsafeRawPointer(keyCache), valueCache: UnsafeRawPointer(valueCache),
+            elementType: .f32, blockSize: blockSize, headCount: headCount, kvHeadCount: kvHeadCount,
+            headDim: headDim, scale: scale, slidingWindow: slidingWindow)
+    }
+
+    /// Paged attention for several sequences in one dispatch: the work items of every sequence are
+    /// pooled, so a batch of decodes keeps both cores busy without one dispatch per sequence. Each
+    /// (query, head) does exactly the arithmetic of the single-sequence call.
+    /// - keyCache, valueCache: (slotCount, kvHeadCount, headDim) elements of `elementType`; f16
+    ///   elements are widened exactly, so the result equals the f32 cache holding the same values.
+    public static func pagedAttention(
+        sequences: [AttentionSequence], keyCache: UnsafeRawPointer, valueCache: UnsafeRawPointer,
+        elementType: KVElementType, blockSize: Int, headCount: Int, kvHeadCount: Int, headDim: Int, scale: Float,
+        slidingWindow: Int?
     ) {
         precondition(blockSize > 0 && headDim > 0 && kvHeadCount > 0, "pagedAttention: empty shape")
         precondition(headCount % kvHeadCount == 0, "pagedAttention: headCount must be a multiple of kvHeadCount")
@@ -44,7 +58,7 @@ extension Kernels {
         let workers = sequences.map { s in
             PagedAttentionWorker(
                 out: s.out, queries: s.queries, positions: s.positions, keyCache: keyCache, valueCache: valueCache,
-                blockTable: s.blockTable, blockSize: blockSize, headCount: headCount, kvHeadCount: kvHeadCount,
+                elementType: elementType, blockTable: s.blockTable, blockSize: blockSize, headCount: headCount, kvHeadCount: kvHeadCount,
                 headDim: headDim, scale: scale, slidingWindow: slidingWindow)
         }
         let tiles = sequences.map { s in
@@ -83,7 +97,7 @@ extension Kernels {
                 if useC {
                     ck_attention_item(
                         w.out, w.queries, w.positions, item.tile.lowerBound, item.tile.upperBound, w.keyCache,
-                        w.valueCache, w.blockTable, w.blockSize, w.headCount, w.kvHeadCount, w.headDim,
+                        w.valueCache, w.elementType.kernelCode, w.blockTable, w.blockSize, w.headCount, w.kvHeadCount, w.headDim,
                         heads.lowerBound, heads.upperBound, w.scale, w.slidingWindow ?? 0)
                 } else {
                     for kvHead in heads { w.run(queries: item.tile, kvHead: kvHead) }

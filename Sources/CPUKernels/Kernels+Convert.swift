@@ -1,6 +1,26 @@
+import CKernels
+
 /// Exact conversion of f16 / bf16 weights to f32, 8 values at a time with integer SIMD only
-/// (no F16C: the package builds for baseline x86-64).
+/// (no F16C: the package builds for baseline x86-64), and f32 rows stored into a KV cache.
 extension Kernels {
+    /// Stores `count` floats at `destination` as elements of `type`; f16 rounds to nearest even
+    /// (vcvtps2ph with AVX-512, Swift's `Float16(_:)` otherwise: the same values).
+    /// - values: (count); destination: count elements of `type`
+    public static func storeRow(
+        _ values: UnsafePointer<Float>, count: Int, to destination: UnsafeMutableRawPointer, as type: KVElementType
+    ) {
+        switch type {
+        case .f32:
+            destination.assumingMemoryBound(to: Float.self).update(from: values, count: count)
+        case .f16 where VectorUnit.active == .avx512:
+            ck_convert_to_half(destination.assumingMemoryBound(to: UInt16.self), values, count)
+        case .f16:
+            for i in 0 ..< count {
+                destination.storeBytes(of: Float16(values[i]).bitPattern, toByteOffset: 2 * i, as: UInt16.self)
+            }
+        }
+    }
+
     /// out[i] = Float(values[i]) for a row of `count` elements of `type` starting at `source`.
     /// - out: (count)
     static func convertRow(out: UnsafeMutablePointer<Float>, source: UnsafeRawPointer, type: WeightType, count: Int) {

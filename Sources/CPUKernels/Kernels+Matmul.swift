@@ -39,6 +39,38 @@ extension Kernels {
         }
     }
 
+    /// Several matmuls of one input in a single parallel dispatch (q/k/v, gate/up): threads split
+    /// the targets' concatenated output columns, so small projections do not each pay a dispatch
+    /// and its final wait. Each target's elements are computed exactly as by `matmul`.
+    /// - input: (rowCount, depth); every target's weight has `depth` columns.
+    public static func matmul(targets: [MatmulTarget], input: UnsafePointer<Float>, rowCount: Int) {
+        precondition(rowCount >= 0, "matmul: negative rowCount")
+        guard let depth = targets.first?.weight.columns, rowCount > 0 else { return }
+        precondition(targets.allSatisfy { $0.weight.columns == depth }, "matmul: targets differ in depth")
+        guard VectorUnit.active == .avx512, targets.count > 1 else {
+            for t in targets { matmul(out: t.out, input: input, weight: t.weight, bias: t.bias, rowCount: rowCount) }
+            return
+        }
+        let columnCount = targets.reduce(0) { $0 + $1.weight.rows }
+        let work = rowCount * columnCount * depth
+        let chunkCount = work < 1 << 17 ? 1 : max(1, min((columnCount + 15) / 16, Parallel.coreCount * 2))
+        let box = UnsafeTransfer((targets, input))
+        Parallel.forEach(chunkCount: chunkCount) { chunk in
+            let (targets, input) = box.value
+            let columns = Parallel.range(chunk: chunk, of: chunkCount, count: columnCount, granule: 16)
+            var first = 0  // the target's first column in the concatenation
+            for t in targets {
+                let lower = max(columns.lowerBound, first) - first
+                let upper = min(columns.upperBound, first + t.weight.rows) - first
+                if lower < upper {
+                    ck_matmul(t.out, t.weight.rows, input, rowCount, depth, t.weight.base, t.weight.type.kernelCode,
+                              lower, upper, t.bias)
+                }
+                first += t.weight.rows
+            }
+        }
+    }
+
     /// Weight rows converted and kept hot together: about 24 KiB of f32.
     static func matmulPanelWidth(depth: Int) -> Int {
         max(2, min(16, (24 * 1024 / 4) / max(depth, 1)) & ~1)
@@ -116,5 +148,17 @@ extension Kernels {
                 out, columnCount, input, rowCount, weight.columns, weight.base, weight.type.kernelCode,
                 columns.lowerBound, columns.upperBound, bias)
         }
+    }
+}
+
+/// One output of a grouped `Kernels.matmul(targets:input:rowCount:)`: out = input · weightᵀ (+ bias).
+public struct MatmulTarget: @unchecked Sendable {
+    public var out: UnsafeMutablePointer<Float>  // (rowCount, weight.rows)
+    public var weight: WeightMatrix
+    public var bias: UnsafePointer<Float>?  // (weight.rows) or nil
+    public init(out: UnsafeMutablePointer<Float>, weight: WeightMatrix, bias: UnsafePointer<Float>?) {
+        self.out = out
+        self.weight = weight
+        self.bias = bias
     }
 }

@@ -23,6 +23,21 @@ public enum WeightType: Sendable {
     }
 }
 
+/// Element type of a KV cache. `.f16` halves the bytes attention reads per key; rows are rounded
+/// to nearest even when written and widened exactly when read.
+public enum KVElementType: String, Sendable, CaseIterable {
+    case f32
+    case f16
+
+    /// Bytes per element.
+    public var byteCount: Int {
+        switch self {
+        case .f32: 4
+        case .f16: 2
+        }
+    }
+}
+
 /// A [rows, columns] row-major matrix in PyTorch Linear layout [out_features, in_features].
 /// `base` points at `rows * columns` elements of `type`, aligned to the element size; the memory
 /// must outlive every use.

@@ -6,7 +6,8 @@
 /// scores s_j = dot(q, k_j) · scale (one SIMD8 accumulator, fixed lane sum, tail);
 /// m' = max(m, max_j s_j); c = exp(m - m') (skipped when m' == m, where c would be exactly 1);
 /// l = l·c; acc = acc·c; e_j = exp(s_j - m'); then for ascending j: l += e_j, acc += e_j · v_j.
-/// Finally out = acc / l. Nothing in this sequence depends on other queries.
+/// Finally out = acc / l. Nothing in this sequence depends on other queries. An f16 cache's keys
+/// and values of a block are first widened (exactly) into scratch, then read as f32.
 struct PagedAttentionWorker {
     /// Most queries (at consecutive positions) sharing K/V loads in one work item.
     static let queryTileSize = 16
@@ -14,8 +15,9 @@ struct PagedAttentionWorker {
     let out: UnsafeMutablePointer<Float>  // (queryCount, headCount, headDim)
     let queries: UnsafePointer<Float>  // (queryCount, headCount, headDim)
     let positions: UnsafePointer<Int32>  // (queryCount)
-    let keyCache: UnsafePointer<Float>  // (slotCount, kvHeadCount, headDim)
-    let valueCache: UnsafePointer<Float>  // (slotCount, kvHeadCount, headDim)
+    let keyCache: UnsafeRawPointer  // (slotCount, kvHeadCount, headDim) of elementType
+    let valueCache: UnsafeRawPointer  // (slotCount, kvHeadCount, headDim) of elementType
+    let elementType: KVElementType
     let blockTable: UnsafePointer<Int32>  // (logical blocks)
     let blockSize: Int
     let headCount: Int
@@ -40,12 +42,15 @@ struct PagedAttentionWorker {
     /// Computes out for queries `queryRange` (at most `queryTileSize`) and the heads of `kvHead`.
     func run(queries queryRange: Range<Int>, kvHead: Int) {
         let stateCount = queryRange.count * groupSize
-        let scratchCount = stateCount * (headDim + 2) + groupSize * scoreStride
+        let widened = elementType == .f32 ? 0 : 2 * blockSize * headDim
+        let scratchCount = stateCount * (headDim + 2) + groupSize * scoreStride + widened
         withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchCount) { buffer in
             let accumulators = buffer.baseAddress!  // (tile, group, headDim)
             let maxima = accumulators + stateCount * headDim  // (tile, group)
             let sums = maxima + stateCount  // (tile, group)
             let scores = sums + stateCount  // (group, scoreStride)
+            let widenedKeys = scores + groupSize * scoreStride  // (blockSize, headDim) when f16
+            let widenedValues = widenedKeys + widened / 2  // (blockSize, headDim) when f16
             buffer.initialize(repeating: 0)
             maxima.update(repeating: -.infinity, count: stateCount)
 
@@ -64,8 +69,25 @@ struct PagedAttentionWorker {
                     if from > to { continue }
                     let firstSlot = Int(blockTable[block]) * blockSize + (from - blockStart)
                     let state = (query - queryRange.lowerBound) * groupSize
+                    let keyCount = to - from + 1
+                    let slotStride = kvHeadCount * headDim, first = firstSlot * slotStride + kvHead * headDim
+                    let keyRows: UnsafePointer<Float>, valueRows: UnsafePointer<Float>, stride: Int
+                    if elementType == .f32 {
+                        keyRows = keyCache.assumingMemoryBound(to: Float.self) + first
+                        valueRows = valueCache.assumingMemoryBound(to: Float.self) + first
+                        stride = slotStride
+                    } else {
+                        for j in 0 ..< keyCount {
+                            let offset = (first + j * slotStride) * elementType.byteCount
+                            Kernels.convertRow(out: widenedKeys + j * headDim, source: keyCache + offset, type: .f16,
+                                               count: headDim)
+                            Kernels.convertRow(out: widenedValues + j * headDim, source: valueCache + offset,
+                                               type: .f16, count: headDim)
+                        }
+                        (keyRows, valueRows, stride) = (UnsafePointer(widenedKeys), UnsafePointer(widenedValues), headDim)
+                    }
                     attend(
-                        query: query, kvHead: kvHead, firstSlot: firstSlot, keyCount: to - from + 1,
+                        query: query, kvHead: kvHead, keys: keyRows, values: valueRows, stride: stride, keyCount: keyCount,
                         accumulators: accumulators + state * headDim, maxima: maxima + state, sums: sums + state,
                         scores: scores)
                 }
@@ -90,17 +112,16 @@ struct PagedAttentionWorker {
         }
     }
 
-    /// Folds keys firstSlot ..< firstSlot + keyCount (one KV block, physically contiguous) into the
-    /// state of every head of `query`'s group.
+    /// Folds `keyCount` consecutive keys of one KV block into the state of every head of `query`'s
+    /// group. Key j's vector starts at keys + j·stride, its value at values + j·stride.
     /// - accumulators: (group, headDim); maxima, sums: (group); scores: (group, scoreStride) scratch
     @inline(__always)
     private func attend(
-        query: Int, kvHead: Int, firstSlot: Int, keyCount: Int, accumulators: UnsafeMutablePointer<Float>,
+        query: Int, kvHead: Int, keys firstKey: UnsafePointer<Float>, values firstValue: UnsafePointer<Float>,
+        stride slotStride: Int, keyCount: Int, accumulators: UnsafeMutablePointer<Float>,
         maxima: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>
     ) {
-        let slotStride = kvHeadCount * headDim
         let q = queries + (query * headCount + kvHead * groupSize) * headDim
-        let firstKey = keyCache + firstSlot * slotStride + kvHead * headDim
         for j in 0 ..< keyCount {
             let k = firstKey + j * slotStride
             for g in 0 ..< groupSize {
@@ -126,7 +147,6 @@ struct PagedAttentionWorker {
             }
         }
         // acc[d] += e_j · v_j[d] for ascending j, one SIMD8 of d held in a register across the block.
-        let firstValue = valueCache + firstSlot * slotStride + kvHead * headDim
         for g in 0 ..< groupSize {
             let weights = scores + g * scoreStride
             var sum = sums[g]

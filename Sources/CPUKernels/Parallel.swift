@@ -21,7 +21,8 @@ enum Parallel {
         if chunkCount <= 0 { return }
         if chunkCount == 1 || coreCount == 1 {
             for chunk in 0 ..< chunkCount { body(chunk) }
-        } else {
+        } else if !WorkerPool.shared.run(chunkCount: chunkCount, body) {
+            // Another thread's job holds the pool (e.g. concurrent tests): use the system pool.
             DispatchQueue.concurrentPerform(iterations: chunkCount, execute: body)
         }
     }

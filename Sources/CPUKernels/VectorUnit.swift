@@ -29,3 +29,13 @@ extension WeightType {
         }
     }
 }
+
+extension KVElementType {
+    /// The `CK_CACHE_*` code of this type.
+    var kernelCode: Int32 {
+        switch self {
+        case .f32: Int32(CK_CACHE_F32)
+        case .f16: Int32(CK_CACHE_F16)
+        }
+    }
+}

@@ -27,14 +27,27 @@ struct ComputeBenchCommand: ParsableCommand {
     @Option(help: "Repetitions per test (the median is reported).")
     var repetitions: Int = 3
 
+    @Option(help: "KV cache element type: f32, f16, or auto (f16 for f16/bf16 weights, as llama.cpp's default).")
+    var kv: String = "auto"
+
+    private func kvElementType() throws -> KVElementType {
+        switch kv {
+        case "auto": return try modelOption.weightType() == .f32 ? .f32 : .f16
+        case "f32": return .f32
+        case "f16": return .f16
+        default: throw ValidationError("--kv must be f32, f16 or auto")
+        }
+    }
+
     func run() throws {
         let model = try modelOption.loadModel()
+        let kvType = try kvElementType()
         let ceilings = MachineCeilings.measure()
-        print("model: \(modelOption.model ?? "default") weights \(modelOption.weights), "
+        print("model: \(modelOption.model ?? "default") weights \(modelOption.weights), KV cache \(kvType.rawValue), "
               + "threads: \(ProcessInfo.processInfo.activeProcessorCount), kernels: \(VectorUnit.active.rawValue)")
         print(String(format: "ceilings: %.0f GFLOP/s register FMA, %.1f GB/s streaming read (all cores)",
                      ceilings.fmaGFLOPS, ceilings.readGBps))
-        let rows = try ComputeBenchmark(model: model, repetitions: repetitions).run(
+        let rows = try ComputeBenchmark(model: model, repetitions: repetitions, kvElementType: kvType).run(
             prefillLengths: prefill.split(separator: ",").compactMap { Int($0) }, context: context, batch: batch,
             batchContext: batchContext, progress: { FileHandle.standardError.write("… \($0)\n".data(using: .utf8)!) })
         print("| test | value | unit | achieved | cpu/wall |\n|---|---:|---|---|---:|")

@@ -21,9 +21,39 @@ struct KernelBenchCommand: ParsableCommand {
     @Flag(help: "Skip the attention cases.")
     var skipAttention = false
 
+    @Flag(help: "Skip the streaming (decode-like) matmul cases.")
+    var skipStream = false
+
     func run() throws {
         if !skipMatmul { benchMatmul() }
+        if !skipStream { benchStream() }
         if !skipAttention { benchAttention() }
+    }
+
+    /// Decode-like matmuls: 1 to 4 rows against a different weight each call, 256 MB of weights in
+    /// all (far beyond the caches), so the rate shown is the kernel's streaming read bandwidth.
+    private func benchStream() {
+        print("streaming matmul: M rows against 256 MB of distinct weights, one matrix per call")
+        for type in [WeightType.f16, .f32] {
+            for (n, k) in [(2048, 768), (768, 2048), (32000, 768)] {
+                let matrixBytes = n * k * type.byteCount
+                let count = max(1, (256 << 20) / matrixBytes)
+                let bytes = UnsafeMutableRawPointer.allocate(byteCount: count * matrixBytes, alignment: 64)
+                defer { bytes.deallocate() }
+                bytes.initializeMemory(as: UInt8.self, repeating: 0x11, count: count * matrixBytes)
+                let weights = (0 ..< count).map { WeightMatrix(base: bytes + $0 * matrixBytes, type: type, rows: n, columns: k) }
+                for m in [1, 4] {
+                    let input = (0 ..< m * k).map { Float($0 % 17) * 0.01 }
+                    var out = [Float](repeating: 0, count: m * n)
+                    let time = measure {
+                        for weight in weights { Kernels.matmul(out: &out, input: input, weight: weight, bias: nil, rowCount: m) }
+                    }
+                    let total = Double(count * matrixBytes)
+                    print("  \(type) M=\(m) N=\(n) K=\(k) x\(count): \(format(time.wall / Double(count) * 1e6)) us/call, "
+                          + "\(format(total / time.wall / 1e9)) GB/s (\(format(total / time.cpu / 1e9)) GB/s per cpu-second)")
+                }
+            }
+        }
     }
 
     private func benchMatmul() {

@@ -1,4 +1,5 @@
 import AsymCore
+import CPUKernels
 import Foundation
 import Testing
 @testable import AsymModel
@@ -16,7 +17,7 @@ struct TestRandom: RandomNumberGenerator {
 }
 
 /// A position's logits must be bit-identical whether it is computed in one pass, in chunks of any
-/// size, as a rebuilt hole in any split, or batched with other sequences.
+/// size, as a rebuilt hole in any split, or batched with other sequences; with an f32 or an f16 KV cache.
 @Suite("Bit-identical logits")
 struct BitIdentityTests {
     static let blockSize = 16
@@ -28,21 +29,26 @@ struct BitIdentityTests {
 
     func table(_ blocks: Range<Int>) -> [BlockID] { blocks.map { BlockID($0) } }
 
+    func runner(_ kv: KVElementType) throws -> ModelRunner {
+        try ModelRunner(directory: Fixtures.tinyLlama, blockCount: 64, kvElementType: kv)
+    }
+
     /// Logits of every position of `tokens`, computed in one pass.
-    func reference(_ tokens: [TokenID]) throws -> [[Float]] {
-        let runner = try ModelRunner(directory: Fixtures.tinyLlama, blockCount: 64)
+    func reference(_ tokens: [TokenID], kv: KVElementType) throws -> [[Float]] {
+        let runner = try runner(kv)
         let pass = SequencePass(blockTable: table(0 ..< 64), segments: [QuerySegment(startPosition: 0, tokens: tokens)],
                                 logitPositions: Array(tokens.indices))
         let out = try runner.execute(BatchPlan(sequences: [pass]))[0]
         return tokens.indices.map { Array(out.row($0)) }
     }
 
-    @Test func randomChunkingsGiveIdenticalLogits() throws {
+    @Test(arguments: KVElementType.allCases)
+    func randomChunkingsGiveIdenticalLogits(kv: KVElementType) throws {
         let tokens = prompt(300, seed: 1)
-        let expected = try reference(tokens)
+        let expected = try reference(tokens, kv: kv)
         var rng = TestRandom(state: 7)
         for _ in 0 ..< 4 {
-            let runner = try ModelRunner(directory: Fixtures.tinyLlama, blockCount: 64)
+            let runner = try runner(kv)
             var start = 0
             while start < tokens.count {
                 let end = min(tokens.count, start + Int.random(in: 1 ... 97, using: &rng))
@@ -56,12 +62,13 @@ struct BitIdentityTests {
         }
     }
 
-    @Test func rebuiltHolesGiveIdenticalLogits() throws {
+    @Test(arguments: KVElementType.allCases)
+    func rebuiltHolesGiveIdenticalLogits(kv: KVElementType) throws {
         let tokens = prompt(400, seed: 2)
-        let expected = try reference(tokens)
+        let expected = try reference(tokens, kv: kv)
         var rng = TestRandom(state: 11)
         for trial in 0 ..< 4 {
-            let runner = try ModelRunner(directory: Fixtures.tinyLlama, blockCount: 64)
+            let runner = try runner(kv)
             // The first 320 tokens (20 full blocks) were computed earlier into blocks 0..<20.
             let cached = 320
             let pass0 = SequencePass(blockTable: table(0 ..< 20),
@@ -90,10 +97,11 @@ struct BitIdentityTests {
         }
     }
 
-    @Test func batchMixesGiveIdenticalLogits() throws {
+    @Test(arguments: KVElementType.allCases)
+    func batchMixesGiveIdenticalLogits(kv: KVElementType) throws {
         let a = prompt(150, seed: 3), b = prompt(90, seed: 4), c = prompt(37, seed: 5)
-        let (ea, eb, ec) = (try reference(a), try reference(b), try reference(c))
-        let runner = try ModelRunner(directory: Fixtures.tinyLlama, blockCount: 64)
+        let (ea, eb, ec) = (try reference(a, kv: kv), try reference(b, kv: kv), try reference(c, kv: kv))
+        let runner = try runner(kv)
         // Pass 1: a's first 100 tokens, b whole, c's first token (a decode-sized segment).
         let p1 = BatchPlan(sequences: [
             SequencePass(blockTable: table(0 ..< 10), segments: [QuerySegment(startPosition: 0, tokens: Array(a[0 ..< 100]))],
@@ -121,11 +129,26 @@ struct BitIdentityTests {
 
     /// Fills a block's K/V with NaN in every layer, so reading a stale slot would show.
     func poison(_ arena: KVArena, block: Int) {
+        let count = arena.blockSize * arena.slotWidth, start = block * count * arena.elementType.byteCount
         for layer in 0 ..< arena.layerCount {
-            let start = block * arena.blockSize * arena.slotWidth
-            (arena.keys(layer: layer) + start).update(repeating: .nan, count: arena.blockSize * arena.slotWidth)
-            (arena.values(layer: layer) + start).update(repeating: .nan, count: arena.blockSize * arena.slotWidth)
+            for base in [arena.keyBytes(layer: layer), arena.valueBytes(layer: layer)] {
+                switch arena.elementType {
+                case .f32: (base + start).initializeMemory(as: Float.self, repeating: .nan, count: count)
+                case .f16: (base + start).initializeMemory(as: UInt16.self, repeating: 0x7e00, count: count)
+                }
+            }
         }
+    }
+
+    /// An f16 cache only rounds K/V: logits stay close to the f32 cache's.
+    @Test func halfCacheLogitsStayCloseToFloatCache() throws {
+        let tokens = prompt(200, seed: 6)
+        let exact = try reference(tokens, kv: .f32), half = try reference(tokens, kv: .f16)
+        var worst: Float = 0
+        for (e, h) in zip(exact, half) { worst = max(worst, relativeError(h, e)) }
+        print("f16 KV vs f32 KV: worst relative logit error \(worst)")
+        #expect(worst > 0, "the f16 cache should round something")
+        #expect(worst < 5e-3)  // measured 3.2e-4
     }
 
     func mergeAdjacent(_ segments: [QuerySegment]) -> [QuerySegment] {

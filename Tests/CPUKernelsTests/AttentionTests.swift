@@ -73,6 +73,39 @@ struct AttentionFixture {
     func row(_ out: [Float], _ index: Int) -> ArraySlice<Float> {
         out[index * rowLength ..< (index + 1) * rowLength]
     }
+
+    /// A copy whose keys and values are rounded to f16 (still stored as f32).
+    func roundedToHalf() -> AttentionFixture {
+        var copy = self
+        copy.keyCache = keyCache.map { Float(Float16($0)) }
+        copy.valueCache = valueCache.map { Float(Float16($0)) }
+        return copy
+    }
+
+    /// Like `attend`, over the keys and values stored in an f16 cache.
+    func attendHalf(_ positions: [Int32]) -> [Float] {
+        var queries: [Float] = []
+        for p in positions { queries += queryTable[Int(p) * rowLength ..< (Int(p) + 1) * rowLength] }
+        var out = [Float](repeating: .nan, count: positions.count * rowLength)
+        let keys = keyCache.map { Float16($0).bitPattern }, values = valueCache.map { Float16($0).bitPattern }
+        queries.withUnsafeBufferPointer { q in
+            positions.withUnsafeBufferPointer { p in
+                blockTable.withUnsafeBufferPointer { table in
+                    out.withUnsafeMutableBufferPointer { o in
+                        let sequence = AttentionSequence(out: o.baseAddress!, queries: q.baseAddress!,
+                                                         positions: p.baseAddress!, queryCount: positions.count,
+                                                         blockTable: table.baseAddress!)
+                        Kernels.pagedAttention(
+                            sequences: [sequence], keyCache: keys, valueCache: values, elementType: .f16,
+                            blockSize: shape.blockSize, headCount: shape.headCount, kvHeadCount: shape.kvHeadCount,
+                            headDim: shape.headDim, scale: 1 / Float(shape.headDim).squareRoot(),
+                            slidingWindow: shape.slidingWindow)
+                    }
+                }
+            }
+        }
+        return out
+    }
 }
 
 @Suite("Paged attention")
@@ -117,6 +150,31 @@ struct AttentionTests {
                 if let index = chunk.firstIndex(of: position) {
                     #expect(bitIdentical(alone, fixture.row(chunkOut, index)), "position \(position) chunk")
                 }
+            }
+        }
+    }
+
+    @Test("an f16 cache gives the f32 cache's bits on the same rounded values", arguments: shapes)
+    func halfCacheMatchesRoundedFloatCache(shape: AttentionShape) {
+        let fixture = AttentionFixture(shape, seed: UInt64(shape.headDim * 13 + shape.blockSize))
+        let positions = Self.scattered + [0, 1, 299]
+        let half = fixture.attendHalf(positions)
+        let rounded = fixture.roundedToHalf()
+        #expect(bitIdentical(half, rounded.attend(positions)))
+        #expect(maxAbsDiff(half, rounded.attend(positions, reference: true)) < 2e-5)
+    }
+
+    @Test("an f16 cache: a query alone or in a scattered batch gives the same bits", arguments: shapes)
+    func halfCacheBatchInvariant(shape: AttentionShape) {
+        let fixture = AttentionFixture(shape, seed: UInt64(shape.headDim * 3 + shape.headCount))
+        let scatteredOut = fixture.attendHalf(Self.scattered)
+        let chunk = Array(Int32(245) ..< 300)
+        let chunkOut = fixture.attendHalf(chunk)
+        for position: Int32 in [16, 47, 128, 250, 272, 299] {
+            let alone = fixture.attendHalf([position])
+            #expect(bitIdentical(alone, fixture.row(scatteredOut, Self.scattered.firstIndex(of: position)!)))
+            if let index = chunk.firstIndex(of: position) {
+                #expect(bitIdentical(alone, fixture.row(chunkOut, index)), "position \(position) chunk")
             }
         }
     }

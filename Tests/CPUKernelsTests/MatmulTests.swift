@@ -67,6 +67,38 @@ struct MatmulTests {
         }
     }
 
+    @Test("grouped targets give each target's separate matmul bits", arguments: [WeightType.f32, .f16, .bf16])
+    func groupedMatchesSeparate(type: WeightType) {
+        // 768 concatenated columns × depth 256: above the parallel threshold even for one row,
+        // so chunk boundaries fall inside and across targets.
+        let depth = 256, shapes = [512, 128, 128]
+        let weights = shapes.enumerated().map { i, rows in
+            TestWeight(randomFloats(rows * depth, seed: UInt64(20 + i)), rows: rows, columns: depth, type: type)
+        }
+        let bias = randomFloats(128, seed: 30)
+        for rowCount in [1, 4, 9, 50] {
+            let input = randomFloats(rowCount * depth, seed: UInt64(40 + rowCount))
+            var separate: [[Float]] = []
+            for (i, w) in weights.enumerated() {
+                var out = [Float](repeating: .nan, count: rowCount * w.matrix.rows)
+                Self.run(Kernels.matmul, &out, input, w.matrix, i == 1 ? bias : nil, rowCount)
+                separate.append(out)
+            }
+            let outs = weights.map { UnsafeMutablePointer<Float>.allocate(capacity: rowCount * $0.matrix.rows) }
+            defer { outs.forEach { $0.deallocate() } }
+            bias.withUnsafeBufferPointer { b in
+                let targets = weights.enumerated().map { i, w in
+                    MatmulTarget(out: outs[i], weight: w.matrix, bias: i == 1 ? b.baseAddress! : nil)
+                }
+                Kernels.matmul(targets: targets, input: input, rowCount: rowCount)
+            }
+            for (i, w) in weights.enumerated() {
+                let grouped = UnsafeBufferPointer(start: outs[i], count: rowCount * w.matrix.rows)
+                #expect(bitIdentical(grouped, separate[i]), "\(type) rowCount \(rowCount) target \(i)")
+            }
+        }
+    }
+
     typealias MatmulFunction = (
         UnsafeMutablePointer<Float>, UnsafePointer<Float>, WeightMatrix, UnsafePointer<Float>?, Int
     ) -> Void
