@@ -16,23 +16,30 @@ public final class LoadedModel: @unchecked Sendable {
     public let generationConfig: GenerationConfig
     /// What the user named: a directory path, `builtin:NAME`, or the default model's name.
     public let name: String
+    /// Element type of every engine's KV arena: `.f32` (default, exact against float32 references)
+    /// or `.f16` (half the KV memory and bandwidth; still bit-identical across policies, chunkings
+    /// and batches, since each position's K/V is rounded once when written).
+    public let kvElementType: KVElementType
 
-    public init(model: LlamaModel, tokenizer: Tokenizer?, generationConfig: GenerationConfig, name: String) {
+    public init(model: LlamaModel, tokenizer: Tokenizer?, generationConfig: GenerationConfig, name: String,
+                kvElementType: KVElementType = .f32) {
         self.model = model
         self.tokenizer = tokenizer
         self.generationConfig = generationConfig
         self.name = name
+        self.kvElementType = kvElementType
     }
 
     /// Loads `spec`: nil for the embedded kjv-llama-12m, a Hugging Face directory, or
     /// `builtin:NAME` (random weights of `weightType`, no tokenizer).
-    public static func load(_ spec: String?, weightType: WeightType = .f32) throws -> LoadedModel {
+    public static func load(_ spec: String?, weightType: WeightType = .f32, kvElementType: KVElementType = .f32) throws -> LoadedModel {
         if let spec, spec.hasPrefix("builtin:") {
             let name = String(spec.dropFirst("builtin:".count))
             guard let model = BuiltinModels.make(named: name, weightType: weightType) else {
                 throw EngineError.invalidRequest("unknown builtin model \(name) (known: \(BuiltinModels.names.joined(separator: ", ")))")
             }
-            return LoadedModel(model: model, tokenizer: nil, generationConfig: GenerationConfig(), name: spec)
+            return LoadedModel(model: model, tokenizer: nil, generationConfig: GenerationConfig(), name: spec,
+                               kvElementType: kvElementType)
         }
         let directory = spec.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DefaultModel.directory
         let config = try ModelConfig.load(directory: directory)
@@ -40,7 +47,7 @@ public final class LoadedModel: @unchecked Sendable {
         return LoadedModel(
             model: LlamaModel(config: config, weights: weights), tokenizer: try Tokenizer.load(directory: directory),
             generationConfig: try GenerationConfig.load(directory: directory),
-            name: spec == nil ? DefaultModel.name : directory.lastPathComponent)
+            name: spec == nil ? DefaultModel.name : directory.lastPathComponent, kvElementType: kvElementType)
     }
 
     public var config: ModelConfig { model.config }
@@ -60,7 +67,7 @@ public final class LoadedModel: @unchecked Sendable {
     ) -> EngineCore {
         let blocks = max(1, (kvCacheTokens + blockSize - 1) / blockSize)
         let runner = ModelRunner(model: model, generationConfig: generationConfig, source: name, blockCount: blocks,
-                                 blockSize: blockSize)
+                                 blockSize: blockSize, kvElementType: kvElementType)
         let config = EngineConfig(
             policy: policy,
             scheduler: SchedulerConfig(budget: budget, maxRunningSequences: maxRunningSequences,

@@ -1,6 +1,7 @@
 import AsymCore
 import AsymCost
 import AsymModel
+import CPUKernels
 import Foundation
 
 /// Measures this machine's cost surface with the engine's own kernels: whole-model pass times for
@@ -15,10 +16,13 @@ public struct Profiler {
 
     public let model: LlamaModel
     public let repetitions: Int
+    /// KV element type of the measured arena (the engine's).
+    public let kvElementType: KVElementType
 
-    public init(model: LlamaModel, repetitions: Int = 3) {
+    public init(model: LlamaModel, repetitions: Int = 3, kvElementType: KVElementType = .f32) {
         self.model = model
         self.repetitions = repetitions
+        self.kvElementType = kvElementType
     }
 
     /// The default fitting grid, bounded by the model's context limit.
@@ -44,7 +48,8 @@ public struct Profiler {
         let maxBatch = grid.decodeBatches.max() ?? 1
         let prefixBlocks = (maxPrefix + maxChunk + blockSize - 1) / blockSize
         // One shared prefix, plus one private tail block per decode sequence.
-        let runner = ModelRunner(model: model, source: "profile", blockCount: prefixBlocks + maxBatch + 1, blockSize: blockSize)
+        let runner = ModelRunner(model: model, source: "profile", blockCount: prefixBlocks + maxBatch + 1, blockSize: blockSize,
+                                 kvElementType: kvElementType)
         let tokens = (0 ..< maxPrefix + maxChunk).map { TokenID(truncatingIfNeeded: ($0 * 7919 + 13) % model.config.vocabularySize) }
         let table = (0 ..< prefixBlocks).map { BlockID($0) }
         _ = try runner.execute(plan(table, [QuerySegment(startPosition: 0, tokens: Array(tokens[0 ..< maxPrefix + 1]))]))

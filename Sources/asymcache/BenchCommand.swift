@@ -33,7 +33,7 @@ struct BenchCommand: ParsableCommand {
         var (config, variants) = try workloadOptions.configuration()
         config.kvCacheTokens = kvCacheTokens
 
-        let loaded = try LoadedModel.load(modelOption.model, weightType: try modelOption.weightType())
+        let loaded = try LoadedModel.load(modelOption.model, weightType: try modelOption.weightType(), kvElementType: try modelOption.kvElementType())
         let costModel = try loaded.costModel(profile: profile.map { URL(fileURLWithPath: $0) })
         let bench = ModelBench(loaded: loaded, configuration: config, costModel: costModel)
         let work = try bench.makeWorkload()

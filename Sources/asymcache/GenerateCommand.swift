@@ -44,7 +44,7 @@ struct GenerateCommand: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        let loaded = try LoadedModel.load(modelOption.model, weightType: try modelOption.weightType())
+        let loaded = try LoadedModel.load(modelOption.model, weightType: try modelOption.weightType(), kvElementType: try modelOption.kvElementType())
         let text = Self.unescape(prompt)
         let request = GenerationRequest(
             prompt: chat ? .messages([.init(role: "user", content: text)]) : .text(text),

@@ -12,6 +12,17 @@ struct ModelOption: ParsableArguments {
     @Option(name: .long, help: "Weight dtype for builtin models: f32, f16 or bf16.")
     var weights: String = "f32"
 
+    @Option(name: .long, help: "KV cache element type: f32 or f16 (half the KV memory and bandwidth; outputs stay identical across policies).")
+    var kvCacheDtype: String = "f32"
+
+    func kvElementType() throws -> KVElementType {
+        switch kvCacheDtype {
+        case "f32": return .f32
+        case "f16": return .f16
+        default: throw ValidationError("--kv-cache-dtype must be f32 or f16")
+        }
+    }
+
     var directory: URL {
         model.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DefaultModel.directory
     }

@@ -18,7 +18,7 @@ struct OverheadCommand: ParsableCommand {
     var policies: String = "lru-prefix,radix-lru,asym"
 
     func run() throws {
-        let loaded = try LoadedModel.load(modelOption.model, weightType: try modelOption.weightType())
+        let loaded = try LoadedModel.load(modelOption.model, weightType: try modelOption.weightType(), kvElementType: try modelOption.kvElementType())
         let bench = OverheadBenchmark(loaded: loaded)
         let cost = try loaded.costModel()
         print("| policy | iterations | max running | scheduler+KV ms | forward ms | sampling ms | scheduler+KV share |")

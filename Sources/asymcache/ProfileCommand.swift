@@ -18,8 +18,8 @@ struct ProfileCommand: ParsableCommand {
     var repetitions: Int = 3
 
     func run() throws {
-        let loaded = try LoadedModel.load(modelOption.model, weightType: try modelOption.weightType())
-        let profiler = Profiler(model: loaded.model, repetitions: repetitions)
+        let loaded = try LoadedModel.load(modelOption.model, weightType: try modelOption.weightType(), kvElementType: try modelOption.kvElementType())
+        let profiler = Profiler(model: loaded.model, repetitions: repetitions, kvElementType: loaded.kvElementType)
         let start = Date()
         let progress = ProgressBar(label: "profile")
         let fitRows = try profiler.measure(profiler.fitGrid(), device: Profiler.deviceDescription(), progress: progress.update)

@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard kvCacheTokens > 0, maxNumSeqs > 0, maxWaitingRequests >= 0, maxBodyBytes > 0 else {
             throw ValidationError("--kv-cache-tokens, --max-num-seqs and --max-body-bytes must be positive")
         }
-        let model = try LoadedModel.load(modelOption.model, weightType: try modelOption.weightType())
+        let model = try LoadedModel.load(modelOption.model, weightType: try modelOption.weightType(), kvElementType: try modelOption.kvElementType())
         let config = ServerConfig(
             host: host, port: port, servedModelName: servedModelName, policy: policy, kvCacheTokens: kvCacheTokens,
             maxRunningSequences: maxNumSeqs, maxWaitingRequests: maxWaitingRequests, budget: budget,
