@@ -30,7 +30,7 @@ public struct Profiler {
         let limit = model.config.maxPositionEmbeddings
         return Grid(prefixLengths: [0, 256, 512, 1024, 1536].filter { $0 + 512 <= limit },
                     chunkLengths: [16, 64, 128, 256, 512],
-                    decodeContexts: [128, 512, 1024].filter { $0 < limit }, decodeBatches: [1, 8, 32])
+                    decodeContexts: [128, 512, 1024].filter { $0 < limit }, decodeBatches: [1, 2, 8, 32])
     }
 
     /// Off-grid points to check the fitted model on (never used for fitting).
