@@ -36,14 +36,26 @@ public struct CostModel: Equatable, Sendable {
 
     public init(coefficients: Coefficients) { self.coefficients = coefficients }
 
-    /// Fits the coefficients to every row of `profile`, minimizing relative squared error.
+    /// Fits the coefficients to every row of `profile`, minimizing relative squared error, with
+    /// every coefficient ≥ 0 (a negative price is noise; it would, say, make deep holes look cheap):
+    /// a coefficient that comes out negative is fixed at 0 and the rest refitted.
     public init(fitting profile: CostProfile) throws {
         let rows = Self.fitRows(profile)
         guard rows.count >= 6 else { throw CostModelError.notEnoughRows(rows.count) }
-        guard
-            let beta = LeastSquares.solve(
-                rows: rows.map(\.features), targets: rows.map(\.ms), weights: rows.map { 1 / max($0.ms, 1e-9) })
-        else { throw CostModelError.singularFit }
+        var active = Array(0 ..< 6)
+        var beta = [Double](repeating: 0, count: 6)
+        while true {
+            guard
+                let solved = LeastSquares.solve(
+                    rows: rows.map { r in active.map { r.features[$0] } }, targets: rows.map(\.ms),
+                    weights: rows.map { 1 / max($0.ms, 1e-9) })
+            else { throw CostModelError.singularFit }
+            beta = [Double](repeating: 0, count: 6)
+            for (j, feature) in active.enumerated() { beta[feature] = solved[j] }
+            guard let worst = active.indices.min(by: { solved[$0] < solved[$1] }), solved[worst] < 0, active.count > 1
+            else { break }
+            active.remove(at: worst)
+        }
         coefficients = Coefficients(constant: beta[0], perPrefix: beta[1], perToken: beta[2], perAttended: beta[3],
                                     perSmallPassToken: beta[4], perDecodeContext: beta[5])
     }

@@ -47,9 +47,12 @@ public struct Profiler {
         let maxChunk = grid.chunkLengths.max() ?? 1
         let maxBatch = grid.decodeBatches.max() ?? 1
         let prefixBlocks = (maxPrefix + maxChunk + blockSize - 1) / blockSize
-        // One shared prefix, plus one private tail block per decode sequence.
-        let runner = ModelRunner(model: model, source: "profile", blockCount: prefixBlocks + maxBatch + 1, blockSize: blockSize,
-                                 kvElementType: kvElementType)
+        // One computed prefix for the prefill rows, plus private blocks for every decode sequence's
+        // whole context: B sequences in real serving read B different contexts, and sharing one
+        // would let attention hit the caches (measured: decode cost under-predicted by half).
+        let decodeBlocks = (grid.decodeContexts.max() ?? 0) / blockSize + 1
+        let runner = ModelRunner(model: model, source: "profile", blockCount: prefixBlocks + maxBatch * decodeBlocks,
+                                 blockSize: blockSize, kvElementType: kvElementType)
         let tokens = (0 ..< maxPrefix + maxChunk).map { TokenID(truncatingIfNeeded: ($0 * 7919 + 13) % model.config.vocabularySize) }
         let table = (0 ..< prefixBlocks).map { BlockID($0) }
         _ = try runner.execute(plan(table, [QuerySegment(startPosition: 0, tokens: Array(tokens[0 ..< maxPrefix + 1]))]))
@@ -67,10 +70,9 @@ public struct Profiler {
         var decode: [CostProfile.DecodeRow] = []
         for p in grid.decodeContexts {
             for b in grid.decodeBatches {
-                // B sequences share the prefix blocks; position p goes to each one's own tail block.
+                // Each sequence reads its own blocks (their KV values do not matter for timing).
                 let sequences = (0 ..< b).map { i in
-                    var own = Array(table[0 ..< p / blockSize])
-                    own.append(BlockID(prefixBlocks + i))
+                    let own = (0 ... p / blockSize).map { BlockID(prefixBlocks + i * decodeBlocks + $0) }
                     return SequencePass(blockTable: own, segments: [QuerySegment(startPosition: p, tokens: [tokens[p]])],
                                         logitPositions: [p])
                 }

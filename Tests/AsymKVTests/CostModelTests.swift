@@ -47,3 +47,25 @@ struct CostModelTests {
         #expect(throws: CostModelError.self) { try CostModel(fitting: profile) }
     }
 }
+
+@Test func fittedCoefficientsAreNeverNegative() throws {
+    // Times that fall slightly with P at fixed C (noise): a free fit would price P negatively.
+    func prefillMs(_ p: Int, _ c: Int) -> Double {
+        let (pd, cd) = (Double(p), Double(c))
+        return 1 + 0.05 * cd - 1e-4 * pd + 1e-6 * cd * cd
+    }
+    func decodeMs(_ p: Int, _ b: Int) -> Double {
+        let (pd, bd) = (Double(p), Double(b))
+        return 1 + 0.05 * bd + 1e-4 * bd * pd
+    }
+    var prefill: [CostProfile.PrefillRow] = []
+    for p in [0, 512, 1024] { for c in [16, 128, 512] { prefill.append(.init(P: p, C: c, ms: prefillMs(p, c))) } }
+    var decode: [CostProfile.DecodeRow] = []
+    for p in [128, 1024] { for b in [1, 8] { decode.append(.init(P: p, B: b, ms: decodeMs(p, b))) } }
+    let model = try CostModel(fitting: CostProfile(device: "", model: "", prefill: prefill, decode: decode))
+    let c = model.coefficients
+    for value in [c.constant, c.perPrefix, c.perToken, c.perAttended, c.perSmallPassToken, c.perDecodeContext] {
+        #expect(value >= 0)
+    }
+    #expect(c.perPrefix == 0 && c.perToken > 0.04)
+}
