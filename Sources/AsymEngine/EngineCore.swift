@@ -34,6 +34,9 @@ public struct EngineStats: Sendable {
     /// detokenizing.
     public var scheduleSeconds = 0.0
     public var executeSeconds = 0.0
+    /// What the cost model predicted for the passes in `executeSeconds` (compare the two to see
+    /// how well the profile fits this workload's passes).
+    public var predictedExecuteSeconds = 0.0
     public var sampleSeconds = 0.0
 }
 
@@ -153,6 +156,7 @@ public final class EngineCore {
         stats.decodeTokens += batch.decodeTokenCount
         stats.scheduleSeconds += (t1 - t0) + (t3 - t2)
         stats.executeSeconds += t2 - t1
+        stats.predictedExecuteSeconds += batch.predictedMs / 1000
         stats.sampleSeconds += clock() - t3
         refreshStats()
         return true
