@@ -45,7 +45,7 @@ struct ComputeBenchCommand: ParsableCommand {
         let ceilings = MachineCeilings.measure()
         print("model: \(modelOption.model ?? "default") weights \(modelOption.weights), KV cache \(kvType.rawValue), "
               + "threads: \(ProcessInfo.processInfo.activeProcessorCount), kernels: \(VectorUnit.active.rawValue)")
-        print(String(format: "ceilings: %.0f GFLOP/s register FMA, %.1f GB/s streaming read (all cores)",
+        print(String(format: "probed ceilings (simple loops, lower bounds: tuned kernels can exceed them): %.0f GFLOP/s register FMA, %.1f GB/s streaming read (all cores)",
                      ceilings.fmaGFLOPS, ceilings.readGBps))
         let rows = try ComputeBenchmark(model: model, repetitions: repetitions, kvElementType: kvType).run(
             prefillLengths: prefill.split(separator: ",").compactMap { Int($0) }, context: context, batch: batch,
