@@ -51,3 +51,11 @@ extension UnsafeBufferPointer<BlockRecord> {
         return link.block
     }
 }
+
+/// The deepest committed block of a released request, as `KVCacheCore.chainTips` records it.
+struct ChainTip {
+    var block: Int32 = 0
+    var generation: UInt32 = 0
+    /// Its position (block index) in the request; -1 when unknown.
+    var position: Int32 = -1
+}

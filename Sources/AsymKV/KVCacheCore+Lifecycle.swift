@@ -109,9 +109,24 @@ extension KVCacheCore {
             scratchBlocks = unused
         }
         records.withUnsafeMutableBufferPointer { r in
-            for b in state.blockTable.reversed() {
-                r[b.index].refCount -= 1
-                if r[b.index].refCount == 0 { unused.append(b) }
+            // The request's deepest committed block becomes the chain tip of all its blocks.
+            let table = state.blockTable
+            var tip = ChainTip()
+            var position = table.count - 1
+            while position >= 0 {
+                let b = table[position].index
+                if r[b].indexed {
+                    tip = ChainTip(block: Int32(b), generation: r[b].generation, position: Int32(position))
+                    break
+                }
+                position -= 1
+            }
+            chainTips.withUnsafeMutableBufferPointer { tips in
+                for b in table.reversed() {
+                    r[b.index].refCount -= 1
+                    if r[b.index].refCount == 0 { unused.append(b) }
+                    tips[b.index] = tip
+                }
             }
         }
         let turns = state.hints.sessionID.flatMap { sessionTurns[$0] } ?? 0

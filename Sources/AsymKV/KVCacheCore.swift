@@ -13,6 +13,12 @@ struct KVCacheCore {
     /// Per block (indexed by `BlockID.index`): everything but the hash and the tokens, so that
     /// the bookkeeping of a hit or a release costs one cache line per block.
     var records: [BlockRecord]
+    /// Per block: the deepest committed block of the request that last released it (block,
+    /// generation, position), so a later hit can tell a request that EXTENDS that request (the
+    /// next turn of the same conversation) from one that branches off (a new user of a shared
+    /// prefix). Only branching hits count as uses: a conversation's early blocks are not more
+    /// likely to be reused than its late ones just because every turn passed through them.
+    var chainTips: [ChainTip]
     /// Chained hash of each indexed block (read on commit and eviction only).
     var hashOf: [UInt64]
     /// Tokens of committed blocks: block b holds
@@ -68,6 +74,7 @@ struct KVCacheCore {
         var records = [BlockRecord](repeating: BlockRecord(), count: blockCount)
         HugePages.advise(&records)
         self.records = records
+        chainTips = [ChainTip](repeating: ChainTip(), count: blockCount)
         hashOf = [UInt64](repeating: 0, count: blockCount)
         var store = [TokenID](repeating: 0, count: blockCount * blockSize + 16)
         HugePages.advise(&store)
@@ -242,7 +249,15 @@ struct KVCacheCore {
             scratchBlocks = leaving
         }
         let checkPinned = !pinned.isEmpty
+        let tips = chainTips
         records.withUnsafeMutableBufferPointer { r in
+            // Whether this request passes through the tip of the request that last released `i`
+            // and goes on beyond it (a repeat of the same prompt is a use; its extension is not).
+            func extends(_ i: Int) -> Bool {
+                let tip = tips[i]
+                guard tip.position >= 0, Int(tip.position) + 1 < hits.count, let t = hits[Int(tip.position)] else { return false }
+                return t.index == Int(tip.block) && r[t.index].generation == tip.generation
+            }
             for case let b? in hits {
                 let i = b.index
                 if r[i].refCount == 0 {
@@ -250,7 +265,7 @@ struct KVCacheCore {
                     if checkPinned { pinned.remove(i) }
                 }
                 r[i].refCount += 1
-                r[i].useCount += 1
+                if !extends(i) { r[i].useCount += 1 }
             }
         }
         if !leaving.isEmpty { policy.remove(leaving) }

@@ -99,24 +99,45 @@ struct HotPathStructureTests {
         try m.checkInvariants()
     }
 
-    @Test(arguments: [0.0, 1.0])
-    func sessionTurnsReachThePolicyAndTheBonusKeepsALiveSessionsTail(bonus: Double) throws {
+    @Test(arguments: [0.0, 2.0])
+    func sessionTurnsReachThePolicyAndTheBonusKeepsALiveSession(bonus: Double) throws {
         let model = testCostModel
         let asym = AsymPolicy(blockCount: 12, blockSize: 4, costModel: model, allowsHoles: true, sessionBonus: bonus)
         let m = KVCacheManager(blockCount: 12, blockSize: 4, policy: asym, costModel: model)
         let chat = SessionID(7)
         let turn1 = tokens(1, 9), turn2 = tokens(1, 13), other = tokens(2, 13)
         try m.cache(1, turn1, now: 0, hints: RequestHints(sessionID: chat))
-        try m.cache(2, turn2, now: 1, hints: RequestHints(sessionID: chat))  // blocks 0-1 hit, 2 new
+        try m.cache(2, turn2, now: 1, hints: RequestHints(sessionID: chat))  // extends turn 1: no new uses
         try m.cache(3, other, now: 2)  // no session, used twice
         try m.cache(4, other, now: 2)
         #expect(m.core.sessionTurns[chat] == 2)
-        // 6 cached, 6 free; a 7-block prompt evicts one. The session's block 2 was used once:
-        // without a bonus it is the cheapest to lose; with it, it counts as used twice and the
-        // other prompt's block 0 (used twice, cheapest position) goes instead.
+        // 6 cached, 6 free; a 7-block prompt evicts one. The session's blocks count one use each
+        // (turn 2 only extended turn 1), the other prompt's two (it was repeated): without a bonus
+        // the session's block 0 (cheapest position) goes, leaving a hole; with a bonus of 2 the
+        // session's blocks count three uses and the other prompt's block 0 goes instead.
         try m.admit(RequestID(5), tokens: tokens(3, 28), now: 3)
-        #expect(m.hitIndices(turn2 + [0]) == (bonus == 0 ? [0, 1] : [0, 1, 2]))
+        #expect(m.hitIndices(turn2 + [0]) == (bonus == 0 ? [1, 2] : [0, 1, 2]))
         #expect(m.hitIndices(other + [0]) == (bonus == 0 ? [0, 1, 2] : [1, 2]))
+        try m.checkInvariants()
+    }
+
+    @Test func onlyBranchingAndRepeatingHitsCountAsUses() throws {
+        let m = makeManager(.asym, blocks: 32)
+        func uses(_ prompt: [TokenID], block: Int) -> Int32 {
+            let h = PrefixHasher.blockHashes(of: prompt, blockSize: 4)[block]
+            return m.core.records[m.core.index.block(for: h)!.index].useCount
+        }
+        let turn1 = tokens(1, 9), turn2 = tokens(1, 17), turn3 = tokens(1, 25)
+        try m.cache(1, turn1, now: 0)
+        try m.cache(2, turn2, now: 1)  // the next turn of the same conversation: extends turn 1
+        try m.cache(3, turn3, now: 2)
+        #expect(uses(turn3, block: 0) == 1 && uses(turn3, block: 1) == 1 && uses(turn3, block: 4) == 1,
+                "a conversation's early blocks gain no uses from its own later turns")
+        let branch = Array(turn1[0 ..< 4]) + tokens(9, 8)  // shares block 0, then differs
+        try m.cache(4, branch, now: 3)
+        #expect(uses(turn3, block: 0) == 2 && uses(turn3, block: 1) == 1)
+        try m.cache(5, branch, now: 4)  // the same prompt again is a use
+        #expect(uses(branch, block: 1) == 2)
         try m.checkInvariants()
     }
 }
