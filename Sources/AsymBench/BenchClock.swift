@@ -9,12 +9,19 @@ public protocol BenchClock: AnyObject {
     func idle(until time: Double)
     /// Clock seconds that passed while idle (skipped, or waited).
     var skippedSeconds: Double { get }
+    /// Makes now() read 0: called right before the first arrival, so that building the engine
+    /// (allocating and zeroing its KV arena) is not charged to the first requests.
+    func start()
+}
+
+extension BenchClock {
+    public func start() {}
 }
 
 /// Wall time plus a warp offset. When the engine is idle it jumps forward instead of sleeping:
 /// nothing runs while idle, so every latency is what it would have been, and the run is shorter.
 public final class WarpClock: BenchClock {
-    private let origin: Double
+    private var origin: Double
     private var warp = 0.0
     private let wall: () -> Double
 
@@ -24,6 +31,11 @@ public final class WarpClock: BenchClock {
     }
 
     public func now() -> Double { wall() - origin + warp }
+
+    public func start() {
+        origin = wall()
+        warp = 0
+    }
 
     public func idle(until time: Double) {
         let gap = time - now()

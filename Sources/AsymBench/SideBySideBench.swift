@@ -27,6 +27,7 @@ public struct SideBySideBench {
             let (engine, clock) = try makeEngine(variant)
             let ttl = variant.pinsDuringToolPauses ? workload.pinTTL : nil
             let driver = BenchDriver(engine: engine, clock: clock, workload: workload, pinTTL: ttl)
+            clock.start()
             let wallStart = Date()
             let outcome = driver.run { progress(i, $0) }
             let wall = Date().timeIntervalSince(wallStart)
