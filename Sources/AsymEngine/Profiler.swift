@@ -29,7 +29,7 @@ public struct Profiler {
     public func fitGrid() -> Grid {
         let limit = model.config.maxPositionEmbeddings
         return Grid(prefixLengths: [0, 256, 512, 1024, 1536].filter { $0 + 512 <= limit },
-                    chunkLengths: [16, 64, 128, 256, 512, 1024, 2048],
+                    chunkLengths: [16, 64, 128, 256, 512],
                     decodeContexts: [128, 512, 1024].filter { $0 < limit }, decodeBatches: [1, 2, 8, 32])
     }
 
@@ -56,13 +56,11 @@ public struct Profiler {
         let tokens = (0 ..< maxPrefix + maxChunk).map { TokenID(truncatingIfNeeded: ($0 * 7919 + 13) % model.config.vocabularySize) }
         let table = (0 ..< prefixBlocks).map { BlockID($0) }
         _ = try runner.execute(plan(table, [QuerySegment(startPosition: 0, tokens: Array(tokens[0 ..< maxPrefix + 1]))]))
-        let limit = model.config.maxPositionEmbeddings
-        let prefillPoints = grid.prefixLengths.reduce(0) { n, p in n + grid.chunkLengths.filter { p + $0 <= limit }.count }
-        let total = prefillPoints + grid.decodeContexts.count * grid.decodeBatches.count
+        let total = grid.prefixLengths.count * grid.chunkLengths.count + grid.decodeContexts.count * grid.decodeBatches.count
         var done = 0
         var prefill: [CostProfile.PrefillRow] = []
         for p in grid.prefixLengths {
-            for c in grid.chunkLengths where p + c <= limit {
+            for c in grid.chunkLengths {
                 let segment = QuerySegment(startPosition: p, tokens: Array(tokens[p ..< p + c]))
                 prefill.append(.init(P: p, C: c, ms: try median { _ = try runner.execute(plan(table, [segment])) }))
                 done += 1
