@@ -38,20 +38,10 @@ struct BenchCommand: ParsableCommand {
         let bench = ModelBench(loaded: loaded, configuration: config, costModel: costModel)
         let work = try bench.makeWorkload()
         let kv = config.kvTokens(for: work)
-        print("workload \(work.name): \(work.jobs.count) jobs, \(work.callCount) calls")
-        for p in work.parameters { print("  \(p)") }
-        print(String(format: "KV memory: %d tokens (%.0f%% of the working set of %d tokens); policies: %@", kv,
-                     100 * Double(kv) / Double(max(1, work.workingSetTokens())), work.workingSetTokens(),
-                     variants.map(\.description).joined(separator: ", ")))
-        var bars: [ProgressBar] = []
-        let report = try bench.run(work, machine: Profiler.deviceDescription()) { i, done in
-            while bars.count <= i {
-                bars.last?.finish()
-                bars.append(ProgressBar(label: variants[bars.count].name.padding(toLength: 15, withPad: " ", startingAt: 0)))
-            }
-            bars[i].update(done, work.callCount)
-        }
-        bars.last?.finish()
+        printRunHeader(work, kvTokens: kv, variants: variants)
+        let progress = VariantProgress(variants: variants, total: work.callCount)
+        let report = try bench.run(work, machine: Profiler.deviceDescription(), progress: progress.update)
+        progress.finish()
         print()
         print(report.comparisonTable())
         print(report.ratioTable())

@@ -1,3 +1,4 @@
+import AsymBench
 import Foundation
 
 /// A one-line progress bar on stderr, redrawn in place on a terminal. When stderr is a file or a
@@ -27,4 +28,28 @@ final class ProgressBar: @unchecked Sendable {
     }
 
     func finish() { if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) } }
+}
+
+/// One progress bar per policy variant of a side-by-side run (`bench`, `simulate`), each started
+/// when its variant begins. Pass `update` as the run's progress callback.
+final class VariantProgress: @unchecked Sendable {
+    private let names: [String]
+    private let total: Int
+    private var bars: [ProgressBar] = []
+
+    /// `total`: calls per variant.
+    init(variants: [PolicyVariant], total: Int) {
+        names = variants.map(\.name)
+        self.total = total
+    }
+
+    func update(_ variant: Int, _ done: Int) {
+        while bars.count <= variant {
+            bars.last?.finish()
+            bars.append(ProgressBar(label: names[bars.count].padding(toLength: 15, withPad: " ", startingAt: 0)))
+        }
+        bars[variant].update(done, total)
+    }
+
+    func finish() { bars.last?.finish() }
 }

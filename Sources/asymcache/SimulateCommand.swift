@@ -51,20 +51,10 @@ struct SimulateCommand: ParsableCommand {
         let kv = try simulation.kvTokens(for: work)
         print("SIMULATED (virtual clock, cost profile \(profile), device \(costProfile.device)); model shape \(shape.name): "
               + String(format: "%d KiB KV/token, weights %.1f GB", shape.kvBytesPerToken / 1024, Double(shape.weightBytes) / 1e9))
-        print("workload \(work.name): \(work.jobs.count) jobs, \(work.callCount) calls")
-        for p in work.parameters { print("  \(p)") }
-        let workingSet = work.workingSetTokens()
-        print(String(format: "KV memory: %d tokens (%.0f%% of the working set of %d tokens); policies: %@", kv,
-                     100 * Double(kv) / Double(max(1, workingSet)), workingSet, variants.map(\.description).joined(separator: ", ")))
-        var bars: [ProgressBar] = []
-        let report = try simulation.run(work, machine: "\(profile) (\(costProfile.device))") { i, done in
-            while bars.count <= i {
-                bars.last?.finish()
-                bars.append(ProgressBar(label: variants[bars.count].name.padding(toLength: 15, withPad: " ", startingAt: 0)))
-            }
-            bars[i].update(done, work.callCount)
-        }
-        bars.last?.finish()
+        printRunHeader(work, kvTokens: kv, variants: variants)
+        let progress = VariantProgress(variants: variants, total: work.callCount)
+        let report = try simulation.run(work, machine: "\(profile) (\(costProfile.device))", progress: progress.update)
+        progress.finish()
         print()
         print(report.comparisonTable())
         print(report.ratioTable())

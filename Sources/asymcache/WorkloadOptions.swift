@@ -1,3 +1,4 @@
+import Foundation
 import AsymBench
 import AsymScheduler
 import ArgumentParser
@@ -64,4 +65,15 @@ struct WorkloadOptions: ParsableArguments {
         config.maxRequests = maxRequests
         do { return (config, try config.variants()) } catch { throw ValidationError("\(error)") }
     }
+}
+
+/// Prints what a side-by-side run is about to do: the workload, its parameters, the KV memory
+/// and the policies.
+func printRunHeader(_ work: Workload, kvTokens: Int, variants: [PolicyVariant]) {
+    print("workload \(work.name): \(work.jobs.count) jobs, \(work.callCount) calls")
+    for p in work.parameters { print("  \(p)") }
+    let workingSet = work.workingSetTokens()
+    print(String(format: "KV memory: %d tokens (%.0f%% of the working set of %d tokens); policies: %@", kvTokens,
+                 100 * Double(kvTokens) / Double(max(1, workingSet)), workingSet,
+                 variants.map(\.description).joined(separator: ", ")))
 }
