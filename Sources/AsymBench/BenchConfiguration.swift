@@ -129,7 +129,7 @@ public struct ModelBench {
         let bench = SideBySideBench(workload: workload, variants: try configuration.variants()) { variant in
             let clock = WarpClock()
             let engine = loaded.makeEngine(policy: variant.policy, kvCacheTokens: kvTokens, budget: variant.budget,
-                                           costModel: costModel, clock: clock.now)
+                                           costModel: costModel, admissionOrder: variant.admissionOrder, clock: clock.now)
             return (engine, clock)
         }
         let (results, lossless) = try bench.run(progress: progress)

@@ -2,9 +2,10 @@ import AsymKV
 import Foundation
 import AsymScheduler
 
-/// A policy as the benchmark runs it: a cache policy, its token budget, and for agents whether
-/// jobs pin their KV during tool pauses (`+ttl`, Continuum-style). Named like `asym+ttl`, or
-/// `asym@fixed:2048` when the budget differs from the default of its kind (an ablation).
+/// A policy as the benchmark runs it: a cache policy, its token budget, its admission order, and
+/// for agents whether jobs pin their KV during tool pauses (`+ttl`, Continuum-style). Named like
+/// `asym+ttl`; an ablation names what differs from its kind's default: `asym@fixed:2048` (budget),
+/// `asym+fcfs` or `lru-prefix+spf` (admission order, `AdmissionOrder.default(for:)`).
 public struct PolicyVariant: Sendable, Equatable, CustomStringConvertible {
     public var policy: PolicyKind
     public var pinsDuringToolPauses: Bool
@@ -12,16 +13,20 @@ public struct PolicyVariant: Sendable, Equatable, CustomStringConvertible {
 
     /// True when the budget was named in the policy list (`@budget`); it then shows in the name.
     public var budgetIsExplicit: Bool
+    public var admissionOrder: AdmissionOrder
 
-    public init(policy: PolicyKind, pinsDuringToolPauses: Bool = false, budget: TokenBudget, budgetIsExplicit: Bool = false) {
+    public init(policy: PolicyKind, pinsDuringToolPauses: Bool = false, budget: TokenBudget, budgetIsExplicit: Bool = false,
+                admissionOrder: AdmissionOrder? = nil) {
         self.policy = policy
+        self.admissionOrder = admissionOrder ?? .default(for: policy)
         self.pinsDuringToolPauses = pinsDuringToolPauses
         self.budget = budget
         self.budgetIsExplicit = budgetIsExplicit
     }
 
     public var name: String {
-        policy.rawValue + (pinsDuringToolPauses ? "+ttl" : "") + (budgetIsExplicit ? "@\(budget)" : "")
+        policy.rawValue + (pinsDuringToolPauses ? "+ttl" : "")
+            + (admissionOrder != .default(for: policy) ? "+\(admissionOrder)" : "") + (budgetIsExplicit ? "@\(budget)" : "")
     }
     public var description: String { "\(name) (\(budget))" }
 
@@ -31,8 +36,9 @@ public struct PolicyVariant: Sendable, Equatable, CustomStringConvertible {
     /// The policies this project proposes (they get the adaptive budget by default).
     public static func isAsym(_ kind: PolicyKind) -> Bool { kind == .asym || kind == .asymPrefix || kind == .asymRecency }
 
-    /// Parses a comma-separated list like `asym,lru-prefix,asym+ttl,asym@fixed:2048`. Asym policies
-    /// get `asymBudget`, baselines `baselineBudget`, unless the entry names its own after `@`.
+    /// Parses a comma-separated list like `asym,lru-prefix,asym+ttl,asym@fixed:2048,asym+fcfs`. Asym
+    /// policies get `asymBudget`, baselines `baselineBudget`, unless the entry names its own after `@`.
+    /// Modifiers after `+`: `ttl`, and an admission order (`fcfs`, `spf`, `spf:SLACK`).
     public static func parseList(_ text: String, asymBudget: TokenBudget, baselineBudget: TokenBudget)
         -> Result<[PolicyVariant], PolicyListError>
     {
@@ -45,13 +51,21 @@ public struct PolicyVariant: Sendable, Equatable, CustomStringConvertible {
                 guard let b = TokenBudget(parsing: parts[1]) else { return .failure(PolicyListError(name: String(raw))) }
                 explicit = b
             }
-            let ttl = name.hasSuffix("+ttl")
-            guard let kind = PolicyKind(rawValue: ttl ? String(name.dropLast(4)) : name) else {
+            let pieces = name.split(separator: "+").map(String.init)
+            guard let kind = pieces.first.flatMap(PolicyKind.init(rawValue:)) else {
                 return .failure(PolicyListError(name: name))
+            }
+            var ttl = false
+            var order: AdmissionOrder?
+            for modifier in pieces.dropFirst() {
+                if modifier == "ttl" { ttl = true }
+                else if let o = AdmissionOrder(parsing: modifier) { order = o }
+                else { return .failure(PolicyListError(name: name)) }
             }
             let isAsym = Self.isAsym(kind)
             out.append(PolicyVariant(policy: kind, pinsDuringToolPauses: ttl,
-                                     budget: explicit ?? (isAsym ? asymBudget : baselineBudget), budgetIsExplicit: explicit != nil))
+                                     budget: explicit ?? (isAsym ? asymBudget : baselineBudget), budgetIsExplicit: explicit != nil,
+                                     admissionOrder: order))
         }
         return out.isEmpty ? .failure(PolicyListError(name: text)) : .success(out)
     }
@@ -60,6 +74,6 @@ public struct PolicyVariant: Sendable, Equatable, CustomStringConvertible {
 public struct PolicyListError: Error, CustomStringConvertible {
     public var name: String
     public var description: String {
-        "unknown policy \"\(name)\" (known: \(PolicyKind.allCases.map(\.rawValue).joined(separator: ", ")), each optionally with +ttl and @BUDGET)"
+        "unknown policy \"\(name)\" (known: \(PolicyKind.allCases.map(\.rawValue).joined(separator: ", ")), each optionally with +ttl, +fcfs|+spf[:SLACK] and @BUDGET)"
     }
 }

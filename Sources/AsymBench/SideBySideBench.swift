@@ -55,12 +55,13 @@ public struct Ratio: Sendable, Codable, Equatable {
     public var jobLatency: Double?
 
     /// Ratios of every baseline at its default budget to `asym` (or to `asym+ttl` for `+ttl`
-    /// variants, when run). Asym variants and `@budget` ablations get none.
+    /// variants, when run). Asym variants and `@budget` ablations get none; a baseline given the
+    /// cost-aware admission order (`lru-prefix+spf`) gets one, to show what the order alone does.
     public static func all(_ results: [VariantResult]) -> [Ratio] {
         let byName = Dictionary(results.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         return results.compactMap { r in
             guard !r.name.hasPrefix("asym"), !r.name.contains("@") else { return nil }
-            let refName = r.name.hasSuffix("+ttl") && byName["asym+ttl"] != nil ? "asym+ttl" : "asym"
+            let refName = r.name.contains("+ttl") && byName["asym+ttl"] != nil ? "asym+ttl" : "asym"
             guard let ref = byName[refName] else { return nil }
             func ratio(_ a: LatencyStats?, _ b: LatencyStats?) -> Double? {
                 guard let a, let b, b.mean > 0 else { return nil }

@@ -60,10 +60,11 @@ public final class LoadedModel: @unchecked Sendable {
     }
 
     /// A new engine core over a fresh KV arena of `kvCacheTokens` tokens (rounded up to blocks).
+    /// `admissionOrder` nil: the policy's default (`AdmissionOrder.default(for:)`).
     public func makeEngine(
         policy: PolicyKind, kvCacheTokens: Int, budget: TokenBudget, costModel: CostModel,
-        maxRunningSequences: Int = 256, maxWaitingRequests: Int = 4096, blockSize: Int = 16,
-        clock: @escaping () -> Double = EngineClock.monotonicSeconds
+        maxRunningSequences: Int = 256, maxWaitingRequests: Int = 4096, admissionOrder: AdmissionOrder? = nil,
+        blockSize: Int = 16, clock: @escaping () -> Double = EngineClock.monotonicSeconds
     ) -> EngineCore {
         let blocks = max(1, (kvCacheTokens + blockSize - 1) / blockSize)
         let runner = ModelRunner(model: model, generationConfig: generationConfig, source: name, blockCount: blocks,
@@ -71,7 +72,8 @@ public final class LoadedModel: @unchecked Sendable {
         let config = EngineConfig(
             policy: policy,
             scheduler: SchedulerConfig(budget: budget, maxRunningSequences: maxRunningSequences,
-                                       maxWaitingRequests: maxWaitingRequests),
+                                       maxWaitingRequests: maxWaitingRequests,
+                                       admissionOrder: admissionOrder ?? .default(for: policy)),
             contextLimit: model.config.maxPositionEmbeddings)
         return EngineCore(executor: runner, tokenizer: tokenizer, eosTokenIDs: eosTokenIDs, costModel: costModel,
                           config: config, clock: clock)

@@ -44,10 +44,13 @@ public struct SchedulerConfig: Sendable {
     public var maxRunningSequences: Int
     /// At most this many requests wait; more are refused (`waitingQueueFull`).
     public var maxWaitingRequests: Int
+    /// Which waiting request is admitted next.
+    public var admissionOrder: AdmissionOrder
 
     public init(budget: TokenBudget = .adaptive(targetMs: nil), maxRunningSequences: Int = 256,
-                maxWaitingRequests: Int = 4096) {
+                maxWaitingRequests: Int = 4096, admissionOrder: AdmissionOrder = .fcfs) {
         self.budget = budget
+        self.admissionOrder = admissionOrder
         self.maxRunningSequences = maxRunningSequences
         self.maxWaitingRequests = maxWaitingRequests
     }

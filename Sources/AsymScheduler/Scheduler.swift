@@ -58,6 +58,10 @@ public final class Scheduler {
             throw SchedulerError.waitingQueueFull(limit: config.maxWaitingRequests)
         }
         sequence.status = .waiting
+        if case .shortestPrefillFirst(let slack) = config.admissionOrder {
+            let lookup = kv.lookup(tokens: sequence.tokens, namespace: sequence.namespace)
+            sequence.admissionKey = sequence.arrivalTime + slack * costModel.rebuildTime(lookup.segmentsToCompute) / 1000
+        }
         waiting.append(sequence)
     }
 
@@ -75,8 +79,10 @@ public final class Scheduler {
         for s in running where !isDecodeOnly(s) && !s.pending.isEmpty {
             if !takePrefill(s, into: &selection) { return build(selection) }
         }
-        // 3. Admit waiting sequences in arrival order while the budget and the pool allow.
-        while let s = waiting.first, running.count < config.maxRunningSequences, remainingTokens(selection) > 0 {
+        // 3. Admit waiting sequences in the configured order while the budget and the pool allow.
+        while !waiting.isEmpty, running.count < config.maxRunningSequences, remainingTokens(selection) > 0 {
+            moveNextAdmissionToFront()
+            let s = waiting[0]
             guard admit(s, now: now) else { break }
             if !takePrefill(s, into: &selection) { break }
         }
@@ -133,6 +139,14 @@ public final class Scheduler {
         s.pending = []
     }
 
+    /// Puts the waiting sequence to admit next at the head of `waiting` (FCFS: it already is).
+    private func moveNextAdmissionToFront() {
+        guard case .shortestPrefillFirst = config.admissionOrder, waiting.count > 1 else { return }
+        var best = 0
+        for i in 1 ..< waiting.count where waiting[i].admissionKey < waiting[best].admissionKey { best = i }
+        if best != 0 { waiting.prepend(waiting.remove(at: best)) }
+    }
+
     private func isDecodeOnly(_ s: SequenceState) -> Bool {
         s.pending.count == 1 && s.pending[0].count == 1 && s.pending[0].lowerBound == s.tokens.count - 1
             && s.generatedTokenCount > 0
@@ -174,6 +188,7 @@ public final class Scheduler {
         s.pending = []
         s.unsyncedTokenCount = 0
         s.preemptionCount += 1
+        s.admissionKey = -.infinity
         preemptionCount += 1
         waiting.prepend(s)
     }

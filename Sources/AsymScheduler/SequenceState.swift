@@ -21,6 +21,9 @@ public final class SequenceState {
     var unsyncedTokenCount = 0
     /// Order of the latest admission; the newest running sequence is preempted first.
     var admissionOrder: UInt64 = 0
+    /// Priority while waiting under a cost-aware admission order (lowest first): arrival time plus
+    /// slack × predicted prefill seconds; −∞ once preempted.
+    var admissionKey = 0.0
 
     // Statistics, summed over every admission (a preempted sequence is admitted again).
     public internal(set) var hitTokenCount = 0

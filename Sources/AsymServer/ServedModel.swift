@@ -26,7 +26,7 @@ public final class ServedModel: Sendable {
         let core = model.makeEngine(
             policy: config.policy, kvCacheTokens: config.kvCacheTokens, budget: config.budget,
             costModel: config.costModel, maxRunningSequences: config.maxRunningSequences,
-            maxWaitingRequests: config.maxWaitingRequests)
+            maxWaitingRequests: config.maxWaitingRequests, admissionOrder: config.admissionOrder)
         self.init(name: config.servedModelName ?? model.name, contextLimit: model.config.maxPositionEmbeddings,
                   vocabularySize: model.config.vocabularySize, engine: Engine(core: core), created: now)
     }

@@ -16,6 +16,8 @@ public struct ServerConfig: Sendable {
     /// At most this many requests wait; more get 429.
     public var maxWaitingRequests: Int
     public var budget: TokenBudget
+    /// Which waiting request runs next; nil: the policy's default (`AdmissionOrder.default(for:)`).
+    public var admissionOrder: AdmissionOrder?
     /// Request bodies larger than this get 413.
     public var maxBodyBytes: Int
     /// The cost model behind the adaptive budget and the `asym` policy. The one place to change it.
@@ -24,8 +26,10 @@ public struct ServerConfig: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8000, servedModelName: String? = nil, policy: PolicyKind = .asym,
         kvCacheTokens: Int = 65_536, maxRunningSequences: Int = 256, maxWaitingRequests: Int = 1024,
-        budget: TokenBudget = .adaptive(targetMs: nil), maxBodyBytes: Int = 4 << 20, costModel: CostModel
+        budget: TokenBudget = .adaptive(targetMs: nil), admissionOrder: AdmissionOrder? = nil,
+        maxBodyBytes: Int = 4 << 20, costModel: CostModel
     ) {
+        self.admissionOrder = admissionOrder
         self.host = host
         self.port = port
         self.servedModelName = servedModelName

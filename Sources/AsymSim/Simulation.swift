@@ -60,7 +60,7 @@ public struct Simulation {
         let config = EngineConfig(
             policy: variant.policy,
             scheduler: SchedulerConfig(budget: variant.budget, maxRunningSequences: maxRunningSequences,
-                                       maxWaitingRequests: maxWaitingRequests),
+                                       maxWaitingRequests: maxWaitingRequests, admissionOrder: variant.admissionOrder),
             contextLimit: shape.contextLimit)
         let engine = EngineCore(executor: executor, tokenizer: nil, eosTokenIDs: [], costModel: costModel, config: config,
                                 clock: clock.now)

@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Token budget per iteration: adaptive, adaptive:MS or fixed:N.")
     var budget: String = "adaptive"
 
+    @Option(help: "Admission order: fcfs, spf (shortest predicted prefill first) or spf:SLACK. Default: spf for asym policies, fcfs for the baselines.")
+    var admissionOrder: String?
+
     @Option(help: "Largest request body in bytes; larger ones are answered 413.")
     var maxBodyBytes: Int = 4 << 20
 
@@ -46,6 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         guard let policy = PolicyKind(rawValue: policy) else { throw ValidationError("unknown --policy \(policy)") }
         guard let budget = TokenBudget(parsing: budget) else { throw ValidationError("bad --budget \(budget)") }
+        let order = try admissionOrder.map {
+            guard let o = AdmissionOrder(parsing: $0) else { throw ValidationError("bad --admission-order \($0)") }
+            return o
+        }
         guard kvCacheTokens > 0, maxNumSeqs > 0, maxWaitingRequests >= 0, maxBodyBytes > 0 else {
             throw ValidationError("--kv-cache-tokens, --max-num-seqs and --max-body-bytes must be positive")
         }
@@ -53,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         let config = ServerConfig(
             host: host, port: port, servedModelName: servedModelName, policy: policy, kvCacheTokens: kvCacheTokens,
             maxRunningSequences: maxNumSeqs, maxWaitingRequests: maxWaitingRequests, budget: budget,
-            maxBodyBytes: maxBodyBytes, costModel: try model.costModel(profile: profile.map { URL(fileURLWithPath: $0) }))
+            admissionOrder: order, maxBodyBytes: maxBodyBytes, costModel: try model.costModel(profile: profile.map { URL(fileURLWithPath: $0) }))
         let served = ServedModel(model: model, config: config, now: Int(Date().timeIntervalSince1970))
         try await runServer(config: config, served: served)
     }

@@ -39,6 +39,18 @@ struct MetricsTests {
         }
     }
 
+    @Test func policyListsParseAdmissionOrders() throws {
+        let v = try PolicyVariant.parseList("asym+fcfs,lru-prefix+ttl+spf,asym+ttl,asym+spf", asymBudget: .fixed(1),
+                                            baselineBudget: .fixed(1)).get()
+        // A variant's name shows its order only when it differs from its policy's default.
+        #expect(v.map(\.name) == ["asym+fcfs", "lru-prefix+ttl+spf", "asym+ttl", "asym"])
+        #expect(v[0].admissionOrder == .fcfs && v[1].admissionOrder == .shortestPrefillFirst(slack: 10))
+        #expect(v[1].pinsDuringToolPauses && v[2].admissionOrder == .default(for: .asym))
+        #expect(throws: PolicyListError.self) {
+            try PolicyVariant.parseList("asym+lpm", asymBudget: .fixed(1), baselineBudget: .fixed(1)).get()
+        }
+    }
+
     @Test func losslessCheckFindsTheFirstDifferingToken() {
         let a = [call(0, [1, 2, 3]), call(1, [4, 5])]
         let same = LosslessCheck([("asym", a), ("none", a)])

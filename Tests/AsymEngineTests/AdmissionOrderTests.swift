@@ -1,0 +1,101 @@
+import AsymCore
+import AsymKV
+import AsymScheduler
+import Testing
+
+/// Which waiting request is admitted first, and that the order never changes an output.
+@Suite("Admission order")
+struct AdmissionOrderTests {
+    func makeScheduler(_ order: AdmissionOrder, budget: TokenBudget = .fixed(16)) -> Scheduler {
+        let kv = KVCacheManager(blockCount: 200, blockSize: 16, policy: .asym, costModel: testCostModel)
+        return Scheduler(kv: kv, costModel: testCostModel, config: SchedulerConfig(budget: budget, admissionOrder: order))
+    }
+
+    /// The ids in the first pass, when a 600-token prompt arrives at 0 and a 20-token one at `shortArrival`.
+    /// testCostModel predicts about 7 ms for the long prefill and 1.2 ms for the short one.
+    func firstAdmitted(_ order: AdmissionOrder, shortArrival: Double) throws -> [RequestID] {
+        let scheduler = makeScheduler(order)
+        try scheduler.add(SequenceState(id: RequestID(1), prompt: tokens(600, seed: 1), arrivalTime: 0))
+        try scheduler.add(SequenceState(id: RequestID(2), prompt: tokens(20, seed: 2), arrivalTime: shortArrival))
+        let batch = try #require(scheduler.schedule(now: shortArrival))
+        return batch.entries.map(\.sequence.id)
+    }
+
+    @Test func fcfsAdmitsInArrivalOrder() throws {
+        #expect(try firstAdmitted(.fcfs, shortArrival: 0.001) == [RequestID(1)])
+    }
+
+    @Test func shortestPredictedPrefillGoesFirst() throws {
+        // Long: key 0 + 10 × 0.007 s = 0.07; short: 0.001 + 10 × 0.0012 s = 0.013.
+        #expect(try firstAdmitted(.shortestPrefillFirst(slack: 10), shortArrival: 0.001) == [RequestID(2)])
+    }
+
+    @Test func slackBoundsHowLongARequestIsOvertaken() throws {
+        // The short request arrives 0.1 s after the long one: beyond 10 × the long one's 7 ms.
+        #expect(try firstAdmitted(.shortestPrefillFirst(slack: 10), shortArrival: 0.1) == [RequestID(1)])
+        // With a larger slack it still overtakes.
+        #expect(try firstAdmitted(.shortestPrefillFirst(slack: 100), shortArrival: 0.1) == [RequestID(2)])
+    }
+
+    @Test func cachedPrefixMakesARequestShort() throws {
+        // Two requests of equal length; the second's first 512 tokens are cached, so it goes first.
+        let scheduler = makeScheduler(.shortestPrefillFirst(slack: 10), budget: .fixed(4096))
+        let executor = FakeExecutor(blockCount: 200)
+        let shared = tokens(512, seed: 7)
+        let warm = SequenceState(id: RequestID(1), prompt: shared + tokens(8, seed: 8), arrivalTime: 0)
+        try scheduler.add(warm)
+        while let batch = scheduler.schedule(now: 0) {
+            _ = try executor.execute(batch.plan)
+            scheduler.complete(batch, now: 0)
+            for entry in batch.entries where entry.samples { scheduler.finish(entry.sequence, now: 0) }
+        }
+        let cold = SequenceState(id: RequestID(2), prompt: tokens(600, seed: 3), arrivalTime: 1)
+        let hit = SequenceState(id: RequestID(3), prompt: shared + tokens(88, seed: 4), arrivalTime: 1.001)
+        try scheduler.add(cold)
+        try scheduler.add(hit)
+        let next = try #require(scheduler.schedule(now: 1.001))
+        #expect(next.entries.first?.sequence.id == RequestID(3))
+    }
+
+    @Test(arguments: [AdmissionOrder.fcfs, .shortestPrefillFirst(slack: 10), .shortestPrefillFirst(slack: 0.5)])
+    func outputsDoNotDependOnTheOrder(order: AdmissionOrder) throws {
+        // Same requests, same greedy fake model: every sequence generates the same tokens.
+        func run(_ order: AdmissionOrder) throws -> [RequestID: [TokenID]] {
+            let scheduler = makeScheduler(order, budget: .fixed(48))
+            let executor = FakeExecutor(blockCount: 200)
+            let shared = tokens(64, seed: 5)
+            var all: [SequenceState] = []
+            for i in 0 ..< 8 {
+                let prompt = (i % 2 == 0 ? shared : []) + tokens(10 + 41 * i % 170, seed: UInt64(i))
+                let s = SequenceState(id: RequestID(UInt64(i + 1)), prompt: prompt, arrivalTime: Double(i) * 0.001)
+                try scheduler.add(s)
+                all.append(s)
+            }
+            var now = 0.0
+            while let batch = scheduler.schedule(now: now) {
+                let out = try executor.execute(batch.plan)
+                now += 0.001
+                scheduler.complete(batch, now: now)
+                for (entry, logits) in zip(batch.entries, out) where entry.samples {
+                    let row = Array(logits.row(0))
+                    scheduler.append(TokenID(row.indices.max { row[$0] < row[$1] }!), to: entry.sequence)
+                    if entry.sequence.generatedTokenCount >= 6 { scheduler.finish(entry.sequence, now: now) }
+                }
+            }
+            #expect(scheduler.kv.usedBlockCount == 0)
+            return Dictionary(uniqueKeysWithValues: all.map { ($0.id, Array($0.generatedTokens)) })
+        }
+        #expect(try run(order) == run(.fcfs))
+    }
+
+    @Test func parsesAndPrints() {
+        #expect(AdmissionOrder(parsing: "fcfs") == .fcfs)
+        #expect(AdmissionOrder(parsing: "spf") == .shortestPrefillFirst(slack: AdmissionOrder.defaultSlack))
+        #expect(AdmissionOrder(parsing: "spf:2.5") == .shortestPrefillFirst(slack: 2.5))
+        for bad in ["lpm", "spf:0", "spf:-1", "spf:x", "fcfs:1", ""] { #expect(AdmissionOrder(parsing: bad) == nil) }
+        for order in [AdmissionOrder.fcfs, .shortestPrefillFirst(slack: 10), .shortestPrefillFirst(slack: 3)] {
+            #expect(AdmissionOrder(parsing: order.description) == order)
+        }
+        #expect(AdmissionOrder.default(for: .asym) != .fcfs && AdmissionOrder.default(for: .lruPrefix) == .fcfs)
+    }
+}
