@@ -6,7 +6,10 @@
 /// by arithmetic as a chunk's queries are, so it has its own price. `2PC + C²` is twice the attended key count,
 /// so the attention term does not depend on how a run of positions is chunked; `perPrefix·P`
 /// is the price of starting a segment deep in a context, which is why one long hole is cheaper
-/// than the same tokens in many short ones.
+/// than the same tokens in many short ones. Two hinges bend the per-token price where the
+/// hardware changes regime: a pass's first `smallPassTokens` tokens cost more (too few rows to
+/// share weight loads) and its tokens beyond `largePassTokens` cost more or less (activations
+/// outgrow the caches on a CPU; a GPU saturates). A profile without rows beyond the knee fits 0.
 public struct CostModel: Equatable, Sendable {
     public struct Coefficients: Equatable, Sendable {
         public var constant: Double
@@ -18,8 +21,11 @@ public struct CostModel: Equatable, Sendable {
         public var perSmallPassToken: Double
         /// Cost of each context key a decode token reads.
         public var perDecodeContext: Double
+        /// Extra cost of each token of a pass beyond its first `largePassTokens`.
+        public var perLargePassToken: Double
         public init(constant: Double, perPrefix: Double, perToken: Double, perAttended: Double,
-                    perSmallPassToken: Double = 0, perDecodeContext: Double = 0) {
+                    perSmallPassToken: Double = 0, perDecodeContext: Double = 0, perLargePassToken: Double = 0) {
+            self.perLargePassToken = perLargePassToken
             self.constant = constant
             self.perPrefix = perPrefix
             self.perToken = perToken
@@ -29,7 +35,9 @@ public struct CostModel: Equatable, Sendable {
         }
 
         /// In the order of `CostModel.fitRows`' features.
-        var vector: [Double] { [constant, perPrefix, perToken, perAttended, perSmallPassToken, perDecodeContext] }
+        var vector: [Double] {
+            [constant, perPrefix, perToken, perAttended, perSmallPassToken, perDecodeContext, perLargePassToken]
+        }
     }
 
     public var coefficients: Coefficients
@@ -38,26 +46,28 @@ public struct CostModel: Equatable, Sendable {
 
     /// Fits the coefficients to every row of `profile`, minimizing relative squared error, with
     /// every coefficient ≥ 0 (a negative price is noise; it would, say, make deep holes look cheap):
-    /// a coefficient that comes out negative is fixed at 0 and the rest refitted.
+    /// a coefficient that comes out negative is fixed at 0 and the rest refitted. A feature that is
+    /// 0 in every row (no decode rows, no pass beyond the large-pass knee) is fixed at 0.
     public init(fitting profile: CostProfile) throws {
         let rows = Self.fitRows(profile)
+        let width = Coefficients(constant: 0, perPrefix: 0, perToken: 0, perAttended: 0).vector.count
         guard rows.count >= 6 else { throw CostModelError.notEnoughRows(rows.count) }
-        var active = Array(0 ..< 6)
-        var beta = [Double](repeating: 0, count: 6)
+        var active = (0 ..< width).filter { f in rows.contains { $0.features[f] != 0 } }
+        var beta = [Double](repeating: 0, count: width)
         while true {
             guard
                 let solved = LeastSquares.solve(
                     rows: rows.map { r in active.map { r.features[$0] } }, targets: rows.map(\.ms),
                     weights: rows.map { 1 / max($0.ms, 1e-9) })
             else { throw CostModelError.singularFit }
-            beta = [Double](repeating: 0, count: 6)
+            beta = [Double](repeating: 0, count: width)
             for (j, feature) in active.enumerated() { beta[feature] = solved[j] }
             guard let worst = active.indices.min(by: { solved[$0] < solved[$1] }), solved[worst] < 0, active.count > 1
             else { break }
             active.remove(at: worst)
         }
         coefficients = Coefficients(constant: beta[0], perPrefix: beta[1], perToken: beta[2], perAttended: beta[3],
-                                    perSmallPassToken: beta[4], perDecodeContext: beta[5])
+                                    perSmallPassToken: beta[4], perDecodeContext: beta[5], perLargePassToken: beta[6])
     }
 
     /// The H100 Llama-3-8B model fitted from the shipped profile.
@@ -87,6 +97,7 @@ public struct CostModel: Equatable, Sendable {
         }
         for p in decodeContexts { t += decodeTokenTime(contextLength: p) }
         return t + coefficients.perSmallPassToken * Double(min(tokens, Self.smallPassTokens))
+            + coefficients.perLargePassToken * Double(max(tokens - Self.largePassTokens, 0))
     }
 
     /// Marginal time of rebuilding the given holes (and/or a suffix) inside passes that run
@@ -111,17 +122,20 @@ public struct CostModel: Equatable, Sendable {
 
     /// Passes up to this many tokens pay `perSmallPassToken` per token on top.
     public static let smallPassTokens = 64
+    /// A pass's tokens beyond this many pay `perLargePassToken` each on top (Sarathi-Serve's
+    /// low-latency budget: the adaptive budget's passes with decodes stay below it).
+    public static let largePassTokens = 512
 
-    /// Features (1, ΣP, ΣC, Σ(2PC + C²), min(ΣC, 64), Σ decode context) of each profile row, with
+    /// Features (1, ΣP, ΣC, Σ(2PC + C²), min(ΣC, 64), Σ decode context, max(ΣC − 512, 0)) of each profile row, with
     /// its measured time. Prefill segments use the first four, decode tokens the third and last.
     static func fitRows(_ profile: CostProfile) -> [(features: [Double], ms: Double)] {
         let prefill = profile.prefill.map { r -> ([Double], Double) in
             let (p, c) = (Double(r.P), Double(r.C))
-            return ([1, p, c, 2 * p * c + c * c, min(c, Double(smallPassTokens)), 0], r.ms)
+            return ([1, p, c, 2 * p * c + c * c, min(c, Double(smallPassTokens)), 0, max(c - Double(largePassTokens), 0)], r.ms)
         }
         let decode = profile.decode.map { r -> ([Double], Double) in
             let (p, b) = (Double(r.P), Double(r.B))
-            return ([1, 0, b, 0, min(b, Double(smallPassTokens)), b * p], r.ms)
+            return ([1, 0, b, 0, min(b, Double(smallPassTokens)), b * p, max(b - Double(largePassTokens), 0)], r.ms)
         }
         return (prefill + decode).map { (features: $0.0, ms: $0.1) }
     }

@@ -25,11 +25,12 @@ public struct Profiler {
         self.kvElementType = kvElementType
     }
 
-    /// The default fitting grid, bounded by the model's context limit.
+    /// The default fitting grid, bounded by the model's context limit (chunks up to the baselines'
+    /// 2048 tokens, where they fit in the context, so the large-pass hinge is fitted too).
     public func fitGrid() -> Grid {
         let limit = model.config.maxPositionEmbeddings
         return Grid(prefixLengths: [0, 256, 512, 1024, 1536].filter { $0 + 512 <= limit },
-                    chunkLengths: [16, 64, 128, 256, 512],
+                    chunkLengths: [16, 64, 128, 256, 512, 1024, 2048],
                     decodeContexts: [128, 512, 1024].filter { $0 < limit }, decodeBatches: [1, 2, 8, 32])
     }
 
@@ -56,11 +57,13 @@ public struct Profiler {
         let tokens = (0 ..< maxPrefix + maxChunk).map { TokenID(truncatingIfNeeded: ($0 * 7919 + 13) % model.config.vocabularySize) }
         let table = (0 ..< prefixBlocks).map { BlockID($0) }
         _ = try runner.execute(plan(table, [QuerySegment(startPosition: 0, tokens: Array(tokens[0 ..< maxPrefix + 1]))]))
-        let total = grid.prefixLengths.count * grid.chunkLengths.count + grid.decodeContexts.count * grid.decodeBatches.count
+        let limit = model.config.maxPositionEmbeddings
+        let prefillPoints = grid.prefixLengths.reduce(0) { n, p in n + grid.chunkLengths.filter { p + $0 <= limit }.count }
+        let total = prefillPoints + grid.decodeContexts.count * grid.decodeBatches.count
         var done = 0
         var prefill: [CostProfile.PrefillRow] = []
         for p in grid.prefixLengths {
-            for c in grid.chunkLengths {
+            for c in grid.chunkLengths where p + c <= limit {
                 let segment = QuerySegment(startPosition: p, tokens: Array(tokens[p ..< p + c]))
                 prefill.append(.init(P: p, C: c, ms: try median { _ = try runner.execute(plan(table, [segment])) }))
                 done += 1

@@ -30,8 +30,9 @@ struct ProfileCommand: ParsableCommand {
         try profile.encoded().write(to: URL(fileURLWithPath: out))
         let model = try CostModel(fitting: profile)
         let c = model.coefficients
-        print(String(format: "fitted: t = %.3f + %.3g·min(T, 64) + Σ_segments(%.3g·P + %.4g·C + %.3g·(2PC + C²)) + Σ_decodes(%.4g + %.3g·P) ms",
-                     c.constant, c.perSmallPassToken, c.perPrefix, c.perToken, c.perAttended, c.perToken, c.perDecodeContext))
+        print(String(format: "fitted: t = %.3f + %.3g·min(T, 64) + %.3g·max(T − 512, 0) + Σ_segments(%.3g·P + %.4g·C + %.3g·(2PC + C²)) + Σ_decodes(%.4g + %.3g·P) ms",
+                     c.constant, c.perSmallPassToken, c.perLargePassToken, c.perPrefix, c.perToken, c.perAttended, c.perToken,
+                     c.perDecodeContext))
         print("fit error (mean, on the \(profile.prefill.count + profile.decode.count) fitting points): "
               + String(format: "%.1f%%", 100 * model.meanRelativeError(on: profile)))
         print("\nheld-out points:\n| kind | P | C or B | measured ms | predicted ms | error |\n|---|---:|---:|---:|---:|---:|")

@@ -6,7 +6,7 @@ import Testing
 struct CostModelTests {
     @Test func fitRecoversExactCoefficients() throws {
         let truth = CostModel(coefficients: .init(constant: 3, perPrefix: 2e-4, perToken: 0.02, perAttended: 1e-6,
-                                                  perSmallPassToken: 0.01, perDecodeContext: 3e-6))
+                                                  perSmallPassToken: 0.01, perDecodeContext: 3e-6, perLargePassToken: 0.004))
         let prefill = [0, 1024, 8192, 32768].flatMap { p in
             [16, 256, 4096].map { c in CostProfile.PrefillRow(P: p, C: c, ms: truth.passTime(segments: [p..<(p + c)])) }
         }
@@ -17,7 +17,19 @@ struct CostModelTests {
         #expect(abs(fitted.coefficients.perAttended - 1e-6) < 1e-9)
         #expect(abs(fitted.coefficients.constant - 3) < 1e-6)
         #expect(abs(fitted.coefficients.perDecodeContext - 3e-6) < 1e-9)
+        #expect(abs(fitted.coefficients.perLargePassToken - 0.004) < 1e-9)
         #expect(fitted.meanRelativeError(on: CostProfile(device: "", model: "", prefill: prefill, decode: decode)) < 1e-9)
+    }
+
+    @Test func largePassHingeIsZeroWithoutLargeRows() throws {
+        // No pass beyond the knee in the profile: the hinge cannot be fitted and stays 0.
+        let truth = CostModel(coefficients: .init(constant: 1, perPrefix: 1e-4, perToken: 0.01, perAttended: 1e-6))
+        let prefill = [0, 256, 1024].flatMap { p in
+            [16, 128, 512].map { c in CostProfile.PrefillRow(P: p, C: c, ms: truth.passTime(segments: [p..<(p + c)])) }
+        }
+        let fitted = try CostModel(fitting: CostProfile(device: "test", model: "test", prefill: prefill, decode: []))
+        #expect(fitted.coefficients.perLargePassToken == 0)
+        #expect(abs(fitted.coefficients.perToken - 0.01) < 1e-9)
     }
 
     @Test func shippedH100ProfileFitsWithinFifteenPercent() throws {
