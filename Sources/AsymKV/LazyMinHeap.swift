@@ -60,6 +60,60 @@ struct LazyMinHeap {
         compactIfSparse()
     }
 
+    /// For each `j` in `0 ..< n`, in order: `set(item(j), key: k)` when `key(j)` is a key `k`,
+    /// else `remove(item(j))`; with one uniqueness check per array instead of one per item.
+    /// The heap ends as after the `n` single calls, except that retired entries are compacted
+    /// once at the end, which changes no pop order (pops follow the order of key, then item).
+    @inline(__always)
+    mutating func update(_ n: Int, item: (Int) -> Int, key: (Int) -> EvictionKey?) {
+        guard n > 0 else { return }
+        let base = entries.count
+        // Room for n entries (within the reserved capacity: no reallocation), then filled in
+        // place and trimmed to the ones written.
+        entries.append(contentsOf: repeatElement(Entry(key: EvictionKey(0), item: 0, stamp: 0), count: n))
+        var live = count
+        var written = 0
+        entries.withUnsafeMutableBufferPointer { out in
+            stampOf.withUnsafeMutableBufferPointer { stamps in
+                for j in 0..<n {
+                    let i = item(j)
+                    precondition(i >= 0 && i < stamps.count, "item out of range")
+                    let old = stamps[i]
+                    guard let k = key(j) else {
+                        stamps[i] = old &+ (old & 1)  // leaves if a member
+                        live &-= Int(old & 1)
+                        continue
+                    }
+                    // A member's old entry is retired (+2, stays odd); a newcomer joins (+1).
+                    let stamp = old &+ 1 &+ (old & 1)
+                    live &+= Int(1 &- (old & 1))
+                    stamps[i] = stamp
+                    out[base + written] = Entry(key: k, item: Int32(truncatingIfNeeded: i), stamp: stamp)
+                    written += 1
+                }
+            }
+        }
+        entries.removeLast(n - written)
+        count = live
+        compactIfSparse()
+    }
+
+    /// `remove(item)` for each item, with one uniqueness check for the whole batch; compacts
+    /// once at the end (no change of pop order, see `setEach`).
+    mutating func remove<S: Sequence<Int>>(contentsOf items: S) {
+        var live = count
+        stampOf.withUnsafeMutableBufferPointer { stamps in
+            for i in items {
+                precondition(i >= 0 && i < stamps.count, "item out of range")
+                let old = stamps[i]
+                stamps[i] = old &+ (old & 1)
+                live &-= Int(old & 1)
+            }
+        }
+        count = live
+        compactIfSparse()
+    }
+
     /// The live item with the smallest key, removed.
     mutating func popMin() -> (item: Int, key: EvictionKey)? {
         placePending()
