@@ -125,12 +125,7 @@ struct KVCacheCore {
                             var start = 0
                             while start < matchable {
                                 let end = min(start + batch, matchable)
-                                for i in start..<end {
-                                    let digest = PrefixHasher.hashBlock(
-                                        seed: 0, tokens: UnsafeBufferPointer(rebasing: buf[i * size ..< (i + 1) * size]))
-                                    chain = PrefixHasher.chain(chain, digest)
-                                    hs[i] = BlockHash(chain)
-                                }
+                                Self.chainHashes(start..<end, tokens: buf, blockSize: size, chain: &chain, into: hs)
                                 hashed = end
                                 // Touch the home slots and the tokens of the blocks they hold.
                                 var sink: UInt32 = 0
@@ -151,6 +146,29 @@ struct KVCacheCore {
         }
         hashes.removeLast(matchable - hashed)
         return CacheLookup(tokenCount: tokens.count, blockSize: blockSize, hits: hits, hashes: hashes, generation: generation)
+    }
+
+    /// Chained hashes of the blocks of `range` into `hashes`, continuing from `chain`. The usual
+    /// 16-token block gets its own loop, where the digest's length is a constant and unrolls.
+    @inline(__always)
+    static func chainHashes(
+        _ range: Range<Int>, tokens: UnsafeBufferPointer<TokenID>, blockSize size: Int, chain: inout UInt64,
+        into hashes: UnsafeMutableBufferPointer<BlockHash>
+    ) {
+        let base = tokens.baseAddress!
+        if size == 16 {
+            for i in range {
+                let digest = PrefixHasher.hashBlock(seed: 0, tokens: UnsafeBufferPointer(start: base + i * 16, count: 16))
+                chain = PrefixHasher.chain(chain, digest)
+                hashes[i] = BlockHash(chain)
+            }
+        } else {
+            for i in range {
+                let digest = PrefixHasher.hashBlock(seed: 0, tokens: UnsafeBufferPointer(start: base + i * size, count: size))
+                chain = PrefixHasher.chain(chain, digest)
+                hashes[i] = BlockHash(chain)
+            }
+        }
     }
 
     /// Sets `hits[i]` for each block of `range` that the index maps and whose stored tokens
