@@ -180,7 +180,12 @@ struct KVCacheCore {
         into hits: UnsafeMutableBufferPointer<BlockID?>
     ) -> Bool {
         for i in range {
-            if let b = probe.block(for: hashes[i]), tokensEqual(stored + b.index * size, tokens + i * size, count: size) {
+            // A constant 16 lets the comparison unroll into two 8-lane compares.
+            if let b = probe.block(for: hashes[i]),
+                size == 16
+                    ? tokensEqual(stored + b.index * 16, tokens + i * 16, count: 16)
+                    : tokensEqual(stored + b.index * size, tokens + i * size, count: size)
+            {
                 hits[i] = b
             } else if stopAtMiss {
                 return true

@@ -167,8 +167,7 @@ struct LazyMinHeap {
         guard entries.count > 2 * count + 64 else { return }
         let stamps = stampOf
         entries.removeAll { stamps[Int($0.item)] != $0.stamp }
-        heapify()
-        ordered = entries.count
+        ordered = 0  // heap order is restored when a minimum is needed (`placePending`)
     }
 
     private mutating func heapify() {
