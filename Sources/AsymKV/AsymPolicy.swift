@@ -88,11 +88,32 @@ public final class AsymPolicy: EvictionPolicy {
         place(facts, key: key(facts, since: clock))
     }
 
+    /// Same as `insert` on each, in order; the arrays' uniqueness checks are paid once per batch.
+    /// Each heap sees its own operations in batch order, so running one pass per heap leaves
+    /// both as the per-block calls would (they are independent structures).
     public func insert(_ batch: [BlockFacts], now: Double) {
-        for f in batch {
-            if sessionBonus > 0 { sessionTurnsAtRelease[f.block.index] = Int32(clamping: f.sessionTurns) }
-            insertedAt[f.block.index] = clock
-            place(f, key: key(f, since: clock))
+        let start = clock
+        batch.withUnsafeBufferPointer { facts in
+            if sessionBonus > 0 {
+                sessionTurnsAtRelease.withUnsafeMutableBufferPointer { turns in
+                    for f in facts { turns[f.block.index] = Int32(clamping: f.sessionTurns) }
+                }
+            }
+            insertedAt.withUnsafeMutableBufferPointer { at in
+                for f in facts { at[f.block.index] = start }
+            }
+            let n = facts.count
+            if allowsHoles {
+                leaves.update(n, item: { facts[$0].block.index }, key: { key(facts[$0], since: start) })
+            } else {
+                // Leaves: set when childless, else leave; inner: the converse.
+                leaves.update(n, item: { facts[$0].block.index }) {
+                    facts[$0].residentChildCount == 0 ? key(facts[$0], since: start) : nil
+                }
+                inner.update(n, item: { facts[$0].block.index }) {
+                    facts[$0].residentChildCount == 0 ? nil : key(facts[$0], since: start)
+                }
+            }
         }
     }
 
@@ -102,10 +123,8 @@ public final class AsymPolicy: EvictionPolicy {
     }
 
     public func remove(_ blocks: [BlockID]) {
-        for b in blocks {
-            leaves.remove(b.index)
-            if !allowsHoles { inner.remove(b.index) }
-        }
+        leaves.remove(contentsOf: blocks.lazy.map(\.index))
+        if !allowsHoles { inner.remove(contentsOf: blocks.lazy.map(\.index)) }
     }
 
     public func popVictim(now: Double) -> BlockID? {

@@ -33,20 +33,27 @@ public struct CacheLookup: Sendable {
         self.hits = hits
         self.hashes = hashes
         self.generation = generation
-        let lastHit = hits.lastIndex { $0 != nil }
-        let suffixStart = lastHit.map { ($0 + 1) * blockSize } ?? 0
-        suffix = suffixStart ..< tokenCount
-        hitBlockCount = hits.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+        // One pass: count hits, collect the runs of misses that a later hit closes.
+        var hitCount = 0
+        var lastHit = -1
         var holes: [Range<Int>] = []
-        var runStart: Int?
-        for i in 0 ..< (lastHit ?? -1) + 1 {
-            if hits[i] == nil {
-                if runStart == nil { runStart = i }
-            } else if let s = runStart {
-                holes.append(s * blockSize ..< i * blockSize)
-                runStart = nil
+        hits.withUnsafeBufferPointer { h in
+            var runStart = -1  // first miss since the last hit, -1 when none
+            for i in 0..<h.count {
+                if h[i] == nil {
+                    if runStart < 0 { runStart = i }
+                } else {
+                    if runStart >= 0 {
+                        holes.append(runStart * blockSize ..< i * blockSize)
+                        runStart = -1
+                    }
+                    hitCount += 1
+                    lastHit = i
+                }
             }
         }
+        suffix = (lastHit + 1) * blockSize ..< tokenCount
+        hitBlockCount = hitCount
         self.holes = holes
     }
 }

@@ -108,36 +108,42 @@ extension KVCacheCore {
             scratchFacts = becameCached
             scratchBlocks = unused
         }
-        records.withUnsafeMutableBufferPointer { r in
-            // The request's deepest committed block becomes the chain tip of all its blocks.
-            let table = state.blockTable
-            var tip = ChainTip()
-            var position = table.count - 1
-            while position >= 0 {
-                let b = table[position].index
-                if r[b].indexed {
-                    tip = ChainTip(block: Int32(b), generation: r[b].generation, position: Int32(position))
-                    break
-                }
-                position -= 1
-            }
-            chainTips.withUnsafeMutableBufferPointer { tips in
-                for b in table.reversed() {
-                    r[b.index].refCount -= 1
-                    if r[b.index].refCount == 0 { unused.append(b) }
-                    tips[b.index] = tip
-                }
-            }
-        }
         let turns = state.hints.sessionID.flatMap { sessionTurns[$0] } ?? 0
-        // Cached blocks first (one pass over their records), then the rest.
-        if caches && pinUntil == nil {
-            records.withUnsafeBufferPointer { r in
-                for b in unused where r[b.index].indexed {
-                    becameCached.append(Self.facts(b, in: r, sessionTurns: turns))
+        let cachesNow = caches && pinUntil == nil
+        if cachesNow { becameCached.reserveCapacity(state.blockTable.count) }
+        unused.reserveCapacity(state.blockTable.count)
+        // One pass, tail first: unpin; a block whose last user this was becomes cached (its
+        // facts are final: a release changes no child count or residency) or goes below.
+        state.blockTable.withUnsafeBufferPointer { table in
+            records.withUnsafeMutableBufferPointer { r in
+                // The request's deepest committed block becomes the chain tip of all its blocks.
+                var tip = ChainTip()
+                var position = table.count - 1
+                while position >= 0 {
+                    let b = table[position].index
+                    if r[b].indexed {
+                        tip = ChainTip(block: Int32(b), generation: r[b].generation, position: Int32(position))
+                        break
+                    }
+                    position -= 1
+                }
+                let readable = UnsafeBufferPointer(r)
+                chainTips.withUnsafeMutableBufferPointer { tips in
+                    for b in table.reversed() {
+                        let i = b.index
+                        r[i].refCount -= 1
+                        tips[i] = tip
+                        guard r[i].refCount == 0 else { continue }
+                        if cachesNow && r[i].indexed {
+                            becameCached.append(Self.facts(b, in: readable, sessionTurns: turns))
+                        } else {
+                            unused.append(b)
+                        }
+                    }
                 }
             }
         }
+        // Blocks not cached by the policy: pinned by a hint, or back to the free pool.
         for b in unused {
             let i = b.index
             if records[i].indexed && caches {

@@ -125,12 +125,7 @@ struct KVCacheCore {
                             var start = 0
                             while start < matchable {
                                 let end = min(start + batch, matchable)
-                                for i in start..<end {
-                                    let digest = PrefixHasher.hashBlock(
-                                        seed: 0, tokens: UnsafeBufferPointer(rebasing: buf[i * size ..< (i + 1) * size]))
-                                    chain = PrefixHasher.chain(chain, digest)
-                                    hs[i] = BlockHash(chain)
-                                }
+                                Self.chainHashes(start..<end, tokens: buf, blockSize: size, chain: &chain, into: hs)
                                 hashed = end
                                 // Touch the home slots and the tokens of the blocks they hold.
                                 var sink: UInt32 = 0
@@ -153,6 +148,29 @@ struct KVCacheCore {
         return CacheLookup(tokenCount: tokens.count, blockSize: blockSize, hits: hits, hashes: hashes, generation: generation)
     }
 
+    /// Chained hashes of the blocks of `range` into `hashes`, continuing from `chain`. The usual
+    /// 16-token block gets its own loop, where the digest's length is a constant and unrolls.
+    @inline(__always)
+    static func chainHashes(
+        _ range: Range<Int>, tokens: UnsafeBufferPointer<TokenID>, blockSize size: Int, chain: inout UInt64,
+        into hashes: UnsafeMutableBufferPointer<BlockHash>
+    ) {
+        let base = tokens.baseAddress!
+        if size == 16 {
+            for i in range {
+                let digest = PrefixHasher.hashBlock(seed: 0, tokens: UnsafeBufferPointer(start: base + i * 16, count: 16))
+                chain = PrefixHasher.chain(chain, digest)
+                hashes[i] = BlockHash(chain)
+            }
+        } else {
+            for i in range {
+                let digest = PrefixHasher.hashBlock(seed: 0, tokens: UnsafeBufferPointer(start: base + i * size, count: size))
+                chain = PrefixHasher.chain(chain, digest)
+                hashes[i] = BlockHash(chain)
+            }
+        }
+    }
+
     /// Sets `hits[i]` for each block of `range` that the index maps and whose stored tokens
     /// equal the prompt's. Returns whether it stopped at a miss (only with `stopAtMiss`).
     @inline(__always)
@@ -162,7 +180,12 @@ struct KVCacheCore {
         into hits: UnsafeMutableBufferPointer<BlockID?>
     ) -> Bool {
         for i in range {
-            if let b = probe.block(for: hashes[i]), tokensEqual(stored + b.index * size, tokens + i * size, count: size) {
+            // A constant 16 lets the comparison unroll into two 8-lane compares.
+            if let b = probe.block(for: hashes[i]),
+                size == 16
+                    ? tokensEqual(stored + b.index * 16, tokens + i * 16, count: 16)
+                    : tokensEqual(stored + b.index * size, tokens + i * size, count: size)
+            {
                 hits[i] = b
             } else if stopAtMiss {
                 return true

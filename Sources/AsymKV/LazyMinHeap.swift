@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Min-heap of block indices `0 ..< capacity` keyed by `EvictionKey`, with O(1) removal.
 ///
 /// `remove` and re-keying only retire the item's current entry (its stamp no longer matches);
@@ -34,6 +38,23 @@ struct LazyMinHeap {
         // Compaction keeps at most 2·count + 64 entries: reserve them all up front, so a push
         // never reallocates (untouched capacity costs no physical memory).
         entries.reserveCapacity(2 * capacity + 65)
+        Self.adviseHugePages(&entries)
+    }
+
+    /// Asks for 2 MiB pages over the reserved capacity (see `HugePages`): a growing heap
+    /// otherwise takes a page fault every 170 entries (a 32K-token release: 12 faults).
+    private static func adviseHugePages(_ entries: inout [Entry]) {
+        #if os(Linux)
+            let bytes = entries.capacity * MemoryLayout<Entry>.stride
+            guard bytes >= 4 * HugePages.pageSize else { return }
+            entries.append(Entry(key: EvictionKey(0), item: 0, stamp: 0))  // an element, so the base address is the buffer's
+            defer { entries.removeAll(keepingCapacity: true) }
+            let base = entries.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress!) }
+            let page = HugePages.pageSize
+            let start = (base + page - 1) / page * page, end = (base + bytes) / page * page
+            guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+            _ = madvise(p, end - start, 14)  // MADV_HUGEPAGE: later faults may use huge pages
+        #endif
     }
 
     var isEmpty: Bool { count == 0 }
@@ -57,6 +78,60 @@ struct LazyMinHeap {
         guard stampOf[item] & 1 == 1 else { return }
         stampOf[item] &+= 1
         count -= 1
+        compactIfSparse()
+    }
+
+    /// For each `j` in `0 ..< n`, in order: `set(item(j), key: k)` when `key(j)` is a key `k`,
+    /// else `remove(item(j))`; with one uniqueness check per array instead of one per item.
+    /// The heap ends as after the `n` single calls, except that retired entries are compacted
+    /// once at the end, which changes no pop order (pops follow the order of key, then item).
+    @inline(__always)
+    mutating func update(_ n: Int, item: (Int) -> Int, key: (Int) -> EvictionKey?) {
+        guard n > 0 else { return }
+        let base = entries.count
+        // Room for n entries (within the reserved capacity: no reallocation), then filled in
+        // place and trimmed to the ones written.
+        entries.append(contentsOf: repeatElement(Entry(key: EvictionKey(0), item: 0, stamp: 0), count: n))
+        var live = count
+        var written = 0
+        entries.withUnsafeMutableBufferPointer { out in
+            stampOf.withUnsafeMutableBufferPointer { stamps in
+                for j in 0..<n {
+                    let i = item(j)
+                    precondition(i >= 0 && i < stamps.count, "item out of range")
+                    let old = stamps[i]
+                    guard let k = key(j) else {
+                        stamps[i] = old &+ (old & 1)  // leaves if a member
+                        live &-= Int(old & 1)
+                        continue
+                    }
+                    // A member's old entry is retired (+2, stays odd); a newcomer joins (+1).
+                    let stamp = old &+ 1 &+ (old & 1)
+                    live &+= Int(1 &- (old & 1))
+                    stamps[i] = stamp
+                    out[base + written] = Entry(key: k, item: Int32(truncatingIfNeeded: i), stamp: stamp)
+                    written += 1
+                }
+            }
+        }
+        entries.removeLast(n - written)
+        count = live
+        compactIfSparse()
+    }
+
+    /// `remove(item)` for each item, with one uniqueness check for the whole batch; compacts
+    /// once at the end (no change of pop order, see `setEach`).
+    mutating func remove<S: Sequence<Int>>(contentsOf items: S) {
+        var live = count
+        stampOf.withUnsafeMutableBufferPointer { stamps in
+            for i in items {
+                precondition(i >= 0 && i < stamps.count, "item out of range")
+                let old = stamps[i]
+                stamps[i] = old &+ (old & 1)
+                live &-= Int(old & 1)
+            }
+        }
+        count = live
         compactIfSparse()
     }
 
@@ -92,8 +167,7 @@ struct LazyMinHeap {
         guard entries.count > 2 * count + 64 else { return }
         let stamps = stampOf
         entries.removeAll { stamps[Int($0.item)] != $0.stamp }
-        heapify()
-        ordered = entries.count
+        ordered = 0  // heap order is restored when a minimum is needed (`placePending`)
     }
 
     private mutating func heapify() {
