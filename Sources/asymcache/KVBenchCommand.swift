@@ -23,7 +23,7 @@ struct KVBenchCommand: ParsableCommand {
     var repetitions: Int = 20
 
     @Option(help: "Policies of the per-request figures, comma-separated.")
-    var policies: String = "lru-prefix,asym-prefix,asym"
+    var policies: String = "lru-prefix,radix-lru,asym-prefix,asym"
 
     @Flag(help: "Skip the eviction figures (they fill the whole pool first).")
     var skipEviction = false
