@@ -37,7 +37,8 @@ public struct SideBySideBench {
             results.append(VariantResult(
                 name: variant.name, budget: budget, outcome: outcome,
                 evictions: engine.stats.kv.evictions, preemptions: engine.stats.preemptions,
-                iterations: engine.stats.iterations, wallSeconds: wall, skippedSeconds: clock.skippedSeconds))
+                iterations: engine.stats.iterations, wallSeconds: wall, skippedSeconds: clock.skippedSeconds,
+                executeSeconds: engine.stats.executeSeconds, predictedExecuteSeconds: engine.stats.predictedExecuteSeconds))
             outputs.append((variant.name, outcome.calls))
         }
         return (results, LosslessCheck(outputs))

@@ -25,6 +25,10 @@ public struct VariantResult: Sendable, Codable {
     /// Real seconds the run took, and clock seconds skipped while idle.
     public var wallSeconds: Double
     public var skippedSeconds: Double
+    /// Clock seconds spent executing passes, and the cost model's prediction of those same passes
+    /// (nil in reports written before they were recorded).
+    public var executeSeconds: Double?
+    public var predictedExecuteSeconds: Double?
     /// Ascending per-call samples, for CDF plots.
     public var ttftSamples: [Double]
     public var tpotSamples: [Double]
@@ -33,7 +37,10 @@ public struct VariantResult: Sendable, Codable {
     public var recomputedTokens: Int { holeTokens + suffixTokens }
 
     public init(name: String, budget: String, outcome: DriverOutcome, evictions: Int, preemptions: Int, iterations: Int,
-                wallSeconds: Double, skippedSeconds: Double) {
+                wallSeconds: Double, skippedSeconds: Double, executeSeconds: Double? = nil,
+                predictedExecuteSeconds: Double? = nil) {
+        self.executeSeconds = executeSeconds
+        self.predictedExecuteSeconds = predictedExecuteSeconds
         self.name = name
         self.budget = budget
         calls = outcome.calls.count

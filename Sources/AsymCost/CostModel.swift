@@ -2,8 +2,9 @@
 ///
 /// Form: a pass costs `constant` once, and every query segment at prefix length P with chunk
 /// length C adds `perPrefix·P + perToken·C + perAttended·(2PC + C²)`. A decode token at context
-/// length P adds `perToken + perDecodeContext·P`: one query reading P keys is bound by memory, not
-/// by arithmetic as a chunk's queries are, so it has its own price. `2PC + C²` is twice the attended key count,
+/// length P adds `perDecodeToken + perDecodeContext·P`: one query reading P keys is bound by memory,
+/// not by arithmetic as a chunk's queries are, so it has its own prices (fitted on the decode rows
+/// alone, so that large prefill chunks cannot shift the price of a decode). `2PC + C²` is twice the attended key count,
 /// so the attention term does not depend on how a run of positions is chunked; `perPrefix·P`
 /// is the price of starting a segment deep in a context, which is why one long hole is cheaper
 /// than the same tokens in many short ones. Two hinges bend the per-token price where the
@@ -23,9 +24,14 @@ public struct CostModel: Equatable, Sendable {
         public var perDecodeContext: Double
         /// Extra cost of each token of a pass beyond its first `largePassTokens`.
         public var perLargePassToken: Double
+        /// Cost of a decode token apart from its context.
+        public var perDecodeToken: Double
+        /// `perDecodeToken` nil: the same as `perToken`.
         public init(constant: Double, perPrefix: Double, perToken: Double, perAttended: Double,
-                    perSmallPassToken: Double = 0, perDecodeContext: Double = 0, perLargePassToken: Double = 0) {
+                    perSmallPassToken: Double = 0, perDecodeContext: Double = 0, perLargePassToken: Double = 0,
+                    perDecodeToken: Double? = nil) {
             self.perLargePassToken = perLargePassToken
+            self.perDecodeToken = perDecodeToken ?? perToken
             self.constant = constant
             self.perPrefix = perPrefix
             self.perToken = perToken
@@ -36,7 +42,7 @@ public struct CostModel: Equatable, Sendable {
 
         /// In the order of `CostModel.fitRows`' features.
         var vector: [Double] {
-            [constant, perPrefix, perToken, perAttended, perSmallPassToken, perDecodeContext, perLargePassToken]
+            [constant, perPrefix, perToken, perAttended, perSmallPassToken, perDecodeContext, perLargePassToken, perDecodeToken]
         }
     }
 
@@ -47,7 +53,8 @@ public struct CostModel: Equatable, Sendable {
     /// Fits the coefficients to every row of `profile`, minimizing relative squared error, with
     /// every coefficient ≥ 0 (a negative price is noise; it would, say, make deep holes look cheap):
     /// a coefficient that comes out negative is fixed at 0 and the rest refitted. A feature that is
-    /// 0 in every row (no decode rows, no pass beyond the large-pass knee) is fixed at 0.
+    /// 0 in every row (no decode rows, no pass beyond the large-pass knee) is fixed at 0, except that
+    /// without decode rows a decode token is priced as a prefill token.
     public init(fitting profile: CostProfile) throws {
         let rows = Self.fitRows(profile)
         let width = Coefficients(constant: 0, perPrefix: 0, perToken: 0, perAttended: 0).vector.count
@@ -67,7 +74,8 @@ public struct CostModel: Equatable, Sendable {
             active.remove(at: worst)
         }
         coefficients = Coefficients(constant: beta[0], perPrefix: beta[1], perToken: beta[2], perAttended: beta[3],
-                                    perSmallPassToken: beta[4], perDecodeContext: beta[5], perLargePassToken: beta[6])
+                                    perSmallPassToken: beta[4], perDecodeContext: beta[5], perLargePassToken: beta[6],
+                                    perDecodeToken: active.contains(7) ? beta[7] : beta[2])
     }
 
     /// The H100 Llama-3-8B model fitted from the shipped profile.
@@ -82,7 +90,7 @@ public struct CostModel: Equatable, Sendable {
 
     /// Marginal time of one decode token over a context of `p` tokens (no per-pass constant), in ms.
     @inlinable public func decodeTokenTime(contextLength p: Int) -> Double {
-        coefficients.perToken + coefficients.perDecodeContext * Double(p)
+        coefficients.perDecodeToken + coefficients.perDecodeContext * Double(p)
     }
 
     /// Time of one pass made of prefill segments (absolute position ranges) plus decode tokens
@@ -126,16 +134,16 @@ public struct CostModel: Equatable, Sendable {
     /// low-latency budget: the adaptive budget's passes with decodes stay below it).
     public static let largePassTokens = 512
 
-    /// Features (1, ΣP, ΣC, Σ(2PC + C²), min(ΣC, 64), Σ decode context, max(ΣC − 512, 0)) of each profile row, with
-    /// its measured time. Prefill segments use the first four, decode tokens the third and last.
+    /// Features (1, ΣP, ΣC, Σ(2PC + C²), min(T, 64), Σ decode context, max(T − 512, 0), decode tokens)
+    /// of each profile row (T tokens in the pass), with its measured time.
     static func fitRows(_ profile: CostProfile) -> [(features: [Double], ms: Double)] {
         let prefill = profile.prefill.map { r -> ([Double], Double) in
             let (p, c) = (Double(r.P), Double(r.C))
-            return ([1, p, c, 2 * p * c + c * c, min(c, Double(smallPassTokens)), 0, max(c - Double(largePassTokens), 0)], r.ms)
+            return ([1, p, c, 2 * p * c + c * c, min(c, Double(smallPassTokens)), 0, max(c - Double(largePassTokens), 0), 0], r.ms)
         }
         let decode = profile.decode.map { r -> ([Double], Double) in
             let (p, b) = (Double(r.P), Double(r.B))
-            return ([1, 0, b, 0, min(b, Double(smallPassTokens)), b * p, max(b - Double(largePassTokens), 0)], r.ms)
+            return ([1, 0, 0, 0, min(b, Double(smallPassTokens)), b * p, max(b - Double(largePassTokens), 0), b], r.ms)
         }
         return (prefill + decode).map { (features: $0.0, ms: $0.1) }
     }

@@ -11,7 +11,7 @@ extension LoadedModel {
             return try CostModel(fitting: CostProfile.load(contentsOf: profile))
         }
         if let shipped = CostProfile.bundled("cpu-\(name)") { return try CostModel(fitting: shipped) }
-        let profiler = Profiler(model: model, repetitions: 1, kvElementType: kvElementType)
+        let profiler = Profiler(model: model, repetitions: 1, rounds: 1, kvElementType: kvElementType)
         let grid = Profiler.Grid(prefixLengths: [0, 512], chunkLengths: [16, 128, 512], decodeContexts: [128, 512],
                                  decodeBatches: [1, 8])
         return try CostModel(fitting: profiler.measure(grid, device: Profiler.deviceDescription()))

@@ -15,13 +15,18 @@ public struct Profiler {
     }
 
     public let model: LlamaModel
+    /// Timed runs per point and round (after one warm-up).
     public let repetitions: Int
+    /// Passes over the whole grid; a point's time is the median of its samples from all rounds.
+    public let rounds: Int
     /// KV element type of the measured arena (the engine's).
     public let kvElementType: KVElementType
 
-    public init(model: LlamaModel, repetitions: Int = 3, kvElementType: KVElementType = .f32) {
+    public init(model: LlamaModel, repetitions: Int = 3, rounds: Int = 3, kvElementType: KVElementType = .f32) {
+        precondition(repetitions > 0 && rounds > 0)
         self.model = model
         self.repetitions = repetitions
+        self.rounds = rounds
         self.kvElementType = kvElementType
     }
 
@@ -58,19 +63,12 @@ public struct Profiler {
         let table = (0 ..< prefixBlocks).map { BlockID($0) }
         _ = try runner.execute(plan(table, [QuerySegment(startPosition: 0, tokens: Array(tokens[0 ..< maxPrefix + 1]))]))
         let limit = model.config.maxPositionEmbeddings
-        let prefillPoints = grid.prefixLengths.reduce(0) { n, p in n + grid.chunkLengths.filter { p + $0 <= limit }.count }
-        let total = prefillPoints + grid.decodeContexts.count * grid.decodeBatches.count
-        var done = 0
-        var prefill: [CostProfile.PrefillRow] = []
-        for p in grid.prefixLengths {
-            for c in grid.chunkLengths where p + c <= limit {
-                let segment = QuerySegment(startPosition: p, tokens: Array(tokens[p ..< p + c]))
-                prefill.append(.init(P: p, C: c, ms: try median { _ = try runner.execute(plan(table, [segment])) }))
-                done += 1
-                progress(done, total)
-            }
-        }
-        var decode: [CostProfile.DecodeRow] = []
+        // Every point is measured in `rounds` passes over the grid and gets the median of all its
+        // samples, so a slow drift of this machine's speed (other tenants, clocks) is spread over
+        // the grid instead of landing on one part of it. Decode points come first in each round:
+        // seconds of long prefill passes lower the clock of a busy core, and decodes measured right
+        // after them came out ~5% slower than in serving (measured).
+        var points: [() throws -> Void] = []
         for p in grid.decodeContexts {
             for b in grid.decodeBatches {
                 // Each sequence reads its own blocks (their KV values do not matter for timing).
@@ -79,11 +77,30 @@ public struct Profiler {
                     return SequencePass(blockTable: own, segments: [QuerySegment(startPosition: p, tokens: [tokens[p]])],
                                         logitPositions: [p])
                 }
-                decode.append(.init(P: p, B: b, ms: try median { _ = try runner.execute(BatchPlan(sequences: sequences)) }))
-                done += 1
-                progress(done, total)
+                points.append { _ = try runner.execute(BatchPlan(sequences: sequences)) }
             }
         }
+        var prefillShapes: [(P: Int, C: Int)] = []
+        for p in grid.prefixLengths {
+            for c in grid.chunkLengths where p + c <= limit {
+                let segment = QuerySegment(startPosition: p, tokens: Array(tokens[p ..< p + c]))
+                prefillShapes.append((p, c))
+                points.append { _ = try runner.execute(plan(table, [segment])) }
+            }
+        }
+        var samples = [[Double]](repeating: [], count: points.count)
+        for round in 0 ..< rounds {
+            for (i, point) in points.enumerated() {
+                samples[i] += try time(point)
+                progress(round * points.count + i + 1, rounds * points.count)
+            }
+        }
+        let ms = samples.map { $0.sorted()[$0.count / 2] }
+        var decode: [CostProfile.DecodeRow] = []
+        for p in grid.decodeContexts {
+            for b in grid.decodeBatches { decode.append(.init(P: p, B: b, ms: ms[decode.count])) }
+        }
+        let prefill = prefillShapes.enumerated().map { CostProfile.PrefillRow(P: $0.element.P, C: $0.element.C, ms: ms[decode.count + $0.offset]) }
         return CostProfile(device: device, model: "\(model.config.architecture) \(model.config.layerCount)x\(model.config.hiddenSize)",
                            prefill: prefill, decode: decode)
     }
@@ -92,8 +109,8 @@ public struct Profiler {
         BatchPlan(sequences: [SequencePass(blockTable: table, segments: segments, logitPositions: [segments.last!.endPosition - 1])])
     }
 
-    /// Median wall time of `repetitions` runs after one warm-up, in ms.
-    private func median(_ body: () throws -> Void) throws -> Double {
+    /// Wall times of `repetitions` runs after one warm-up, in ms.
+    private func time(_ body: () throws -> Void) throws -> [Double] {
         try body()
         var samples: [Double] = []
         for _ in 0 ..< repetitions {
@@ -101,7 +118,7 @@ public struct Profiler {
             try body()
             samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
-        return samples.sorted()[samples.count / 2]
+        return samples
     }
 
     /// A short description of this machine for the profile's `device` field.

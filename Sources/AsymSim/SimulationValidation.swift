@@ -8,6 +8,9 @@ public struct SimulationValidation: Sendable {
         public var policy: String
         public var measuredTTFT: Double, simulatedTTFT: Double
         public var measuredTPOT: Double, simulatedTPOT: Double
+        /// The cost model's error on the measured run's own passes: (predicted − measured) / measured
+        /// summed execute time. It separates the profile's drift from the simulator's logic.
+        public var passTimeError: Double?
         /// (simulated − measured) / measured.
         public var ttftError: Double { (simulatedTTFT - measuredTTFT) / measuredTTFT }
         public var tpotError: Double { (simulatedTPOT - measuredTPOT) / measuredTPOT }
@@ -22,7 +25,10 @@ public struct SimulationValidation: Sendable {
                   let mt = m.timeToFirstToken?.mean, let st = s.timeToFirstToken?.mean,
                   let mp = m.timePerOutputToken?.mean, let sp = s.timePerOutputToken?.mean, mt > 0, mp > 0
             else { return nil }
-            return Row(policy: m.name, measuredTTFT: mt, simulatedTTFT: st, measuredTPOT: mp, simulatedTPOT: sp)
+            var passError: Double?
+            if let e = m.executeSeconds, let p = m.predictedExecuteSeconds, e > 0 { passError = (p - e) / e }
+            return Row(policy: m.name, measuredTTFT: mt, simulatedTTFT: st, measuredTPOT: mp, simulatedTPOT: sp,
+                       passTimeError: passError)
         }
     }
 
@@ -32,13 +38,14 @@ public struct SimulationValidation: Sendable {
     /// A Markdown table, times in ms.
     public func table() -> String {
         var lines = [
-            "| policy | TTFT measured (ms) | TTFT simulated (ms) | error | TPOT measured (ms) | TPOT simulated (ms) | error |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| policy | TTFT measured (ms) | TTFT simulated (ms) | error | TPOT measured (ms) | TPOT simulated (ms) | error | pass time predicted vs measured |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for r in rows {
-            lines.append(String(format: "| %@ | %.1f | %.1f | %+.1f%% | %.2f | %.2f | %+.1f%% |", r.policy,
+            let pass = r.passTimeError.map { String(format: "%+.1f%%", 100 * $0) } ?? "–"
+            lines.append(String(format: "| %@ | %.1f | %.1f | %+.1f%% | %.2f | %.2f | %+.1f%% | %@ |", r.policy,
                                 1000 * r.measuredTTFT, 1000 * r.simulatedTTFT, 100 * r.ttftError,
-                                1000 * r.measuredTPOT, 1000 * r.simulatedTPOT, 100 * r.tpotError))
+                                1000 * r.measuredTPOT, 1000 * r.simulatedTPOT, 100 * r.tpotError, pass))
         }
         return lines.joined(separator: "\n")
     }

@@ -14,12 +14,16 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Where to write the profile (asymcache-profile-v1 JSON).")
     var out: String = "profile.json"
 
-    @Option(help: "Timed repetitions per point (median).")
+    @Option(help: "Timed repetitions per point and round.")
     var repetitions: Int = 3
 
+    @Option(help: "Passes over the whole grid; each point gets the median of its samples from all rounds.")
+    var rounds: Int = 3
+
     func run() throws {
+        guard repetitions > 0, rounds > 0 else { throw ValidationError("--repetitions and --rounds must be positive") }
         let loaded = try LoadedModel.load(modelOption.model, weightType: try modelOption.weightType(), kvElementType: try modelOption.kvElementType())
-        let profiler = Profiler(model: loaded.model, repetitions: repetitions, kvElementType: loaded.kvElementType)
+        let profiler = Profiler(model: loaded.model, repetitions: repetitions, rounds: rounds, kvElementType: loaded.kvElementType)
         let start = Date()
         let progress = ProgressBar(label: "profile")
         let fitRows = try profiler.measure(profiler.fitGrid(), device: Profiler.deviceDescription(), progress: progress.update)
@@ -31,7 +35,7 @@ struct ProfileCommand: ParsableCommand {
         let model = try CostModel(fitting: profile)
         let c = model.coefficients
         print(String(format: "fitted: t = %.3f + %.3g·min(T, 64) + %.3g·max(T − 512, 0) + Σ_segments(%.3g·P + %.4g·C + %.3g·(2PC + C²)) + Σ_decodes(%.4g + %.3g·P) ms",
-                     c.constant, c.perSmallPassToken, c.perLargePassToken, c.perPrefix, c.perToken, c.perAttended, c.perToken,
+                     c.constant, c.perSmallPassToken, c.perLargePassToken, c.perPrefix, c.perToken, c.perAttended, c.perDecodeToken,
                      c.perDecodeContext))
         print("fit error (mean, on the \(profile.prefill.count + profile.decode.count) fitting points): "
               + String(format: "%.1f%%", 100 * model.meanRelativeError(on: profile)))

@@ -6,7 +6,8 @@ import Testing
 struct CostModelTests {
     @Test func fitRecoversExactCoefficients() throws {
         let truth = CostModel(coefficients: .init(constant: 3, perPrefix: 2e-4, perToken: 0.02, perAttended: 1e-6,
-                                                  perSmallPassToken: 0.01, perDecodeContext: 3e-6, perLargePassToken: 0.004))
+                                                  perSmallPassToken: 0.01, perDecodeContext: 3e-6, perLargePassToken: 0.004,
+                                                  perDecodeToken: 0.03))
         let prefill = [0, 1024, 8192, 32768].flatMap { p in
             [16, 256, 4096].map { c in CostProfile.PrefillRow(P: p, C: c, ms: truth.passTime(segments: [p..<(p + c)])) }
         }
@@ -18,6 +19,7 @@ struct CostModelTests {
         #expect(abs(fitted.coefficients.constant - 3) < 1e-6)
         #expect(abs(fitted.coefficients.perDecodeContext - 3e-6) < 1e-9)
         #expect(abs(fitted.coefficients.perLargePassToken - 0.004) < 1e-9)
+        #expect(abs(fitted.coefficients.perDecodeToken - 0.03) < 1e-9)
         #expect(fitted.meanRelativeError(on: CostProfile(device: "", model: "", prefill: prefill, decode: decode)) < 1e-9)
     }
 
@@ -30,6 +32,8 @@ struct CostModelTests {
         let fitted = try CostModel(fitting: CostProfile(device: "test", model: "test", prefill: prefill, decode: []))
         #expect(fitted.coefficients.perLargePassToken == 0)
         #expect(abs(fitted.coefficients.perToken - 0.01) < 1e-9)
+        // No decode rows either: a decode token is priced as a prefill token.
+        #expect(fitted.coefficients.perDecodeToken == fitted.coefficients.perToken)
     }
 
     @Test func shippedH100ProfileFitsWithinFifteenPercent() throws {

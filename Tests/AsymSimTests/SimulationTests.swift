@@ -82,6 +82,8 @@ private final class Summaries {
     // reported as a positive error.
     let exact = SimulationValidation(measured: first, simulated: second)
     #expect(exact.rows.count == 2 && exact.worstError == 0)
+    // On a virtual clock a pass lasts exactly its predicted time.
+    #expect(exact.rows.allSatisfy { abs($0.passTimeError ?? 1) < 1e-6 })
     let slower = CostModel(coefficients: .init(constant: 4, perPrefix: 0.002, perToken: 0.1, perAttended: 2e-5))
     let slow = Simulation(configuration: config, shape: .kjvLlama12M, costModel: slower, capacity: .workingSetFraction)
     let againstSlow = SimulationValidation(measured: other, simulated: try slow.run(try slow.makeWorkload(), machine: "test"))
