@@ -2,9 +2,11 @@
 ///
 /// Form: a pass costs `constant` once, and every query segment at prefix length P with chunk
 /// length C adds `perPrefix·P + perToken·C + perAttended·(2PC + C²)`. A decode token at context
-/// length P adds `perDecodeToken + perDecodeContext·P`: one query reading P keys is bound by memory,
-/// not by arithmetic as a chunk's queries are, so it has its own prices (fitted on the decode rows
-/// alone, so that large prefill chunks cannot shift the price of a decode). `2PC + C²` is twice the attended key count,
+/// length P adds `perDecodeToken + perDecodeContext·P`, and each context token the pass's decodes read
+/// adds `perDecodeDistinctKey` once, however many decodes share it (a shared system prompt is read
+/// from memory once and then from cache), and `perDecodeUncachedKey` more beyond the first
+/// `decodeCachedKeys` of them (what the caches cannot hold comes from DRAM; the knee is fitted). Decodes have their own prices, fitted on the decode rows
+/// alone, so that large prefill chunks cannot shift them. `2PC + C²` is twice the attended key count,
 /// so the attention term does not depend on how a run of positions is chunked; `perPrefix·P`
 /// is the price of starting a segment deep in a context, which is why one long hole is cheaper
 /// than the same tokens in many short ones. Two hinges bend the per-token price where the
@@ -26,11 +28,22 @@ public struct CostModel: Equatable, Sendable {
         public var perLargePassToken: Double
         /// Cost of a decode token apart from its context.
         public var perDecodeToken: Double
+        /// Cost of each distinct context token a pass's decodes read (memory traffic; paid once per
+        /// pass however many decodes share the token). 0 unless the profile has shared-context rows.
+        public var perDecodeDistinctKey: Double
+        /// Extra cost of each distinct decode context token beyond the first `decodeCachedKeys`.
+        public var perDecodeUncachedKey: Double
+        /// The knee of `perDecodeUncachedKey`, in tokens (chosen by the fit from powers of two).
+        public var decodeCachedKeys: Int
         /// `perDecodeToken` nil: the same as `perToken`.
         public init(constant: Double, perPrefix: Double, perToken: Double, perAttended: Double,
                     perSmallPassToken: Double = 0, perDecodeContext: Double = 0, perLargePassToken: Double = 0,
-                    perDecodeToken: Double? = nil) {
+                    perDecodeToken: Double? = nil, perDecodeDistinctKey: Double = 0, perDecodeUncachedKey: Double = 0,
+                    decodeCachedKeys: Int = 0) {
+            self.perDecodeUncachedKey = perDecodeUncachedKey
+            self.decodeCachedKeys = decodeCachedKeys
             self.perLargePassToken = perLargePassToken
+            self.perDecodeDistinctKey = perDecodeDistinctKey
             self.perDecodeToken = perDecodeToken ?? perToken
             self.constant = constant
             self.perPrefix = perPrefix
@@ -42,7 +55,8 @@ public struct CostModel: Equatable, Sendable {
 
         /// In the order of `CostModel.fitRows`' features.
         var vector: [Double] {
-            [constant, perPrefix, perToken, perAttended, perSmallPassToken, perDecodeContext, perLargePassToken, perDecodeToken]
+            [constant, perPrefix, perToken, perAttended, perSmallPassToken, perDecodeContext, perLargePassToken, perDecodeToken,
+             perDecodeDistinctKey, perDecodeUncachedKey]
         }
     }
 
@@ -54,12 +68,27 @@ public struct CostModel: Equatable, Sendable {
     /// every coefficient ≥ 0 (a negative price is noise; it would, say, make deep holes look cheap):
     /// a coefficient that comes out negative is fixed at 0 and the rest refitted. A feature that is
     /// 0 in every row (no decode rows, no pass beyond the large-pass knee) is fixed at 0, except that
-    /// without decode rows a decode token is priced as a prefill token.
+    /// without decode rows a decode token is priced as a prefill token. The distinct-key prices need
+    /// shared-context decode rows; with them, the knee of the uncached-key price is the power of two
+    /// (1K…64K tokens) that fits best.
     public init(fitting profile: CostProfile) throws {
-        let rows = Self.fitRows(profile)
+        let identifiable = profile.decode.contains { $0.distinctContext != nil && $0.distinctContext != $0.B * $0.P }
+        var best: (model: CostModel, error: Double)?
+        for knee in identifiable ? (10 ... 16).map({ 1 << $0 }) : [0] {
+            let model = try CostModel(fitting: profile, decodeCachedKeys: knee, distinctKeys: identifiable)
+            let error = model.meanRelativeError(on: profile)
+            if best == nil || error < best!.error { best = (model, error) }
+        }
+        self = best!.model
+    }
+
+    private init(fitting profile: CostProfile, decodeCachedKeys knee: Int, distinctKeys: Bool) throws {
+        let rows = Self.fitRows(profile, decodeCachedKeys: knee)
         let width = Coefficients(constant: 0, perPrefix: 0, perToken: 0, perAttended: 0).vector.count
         guard rows.count >= 6 else { throw CostModelError.notEnoughRows(rows.count) }
         var active = (0 ..< width).filter { f in rows.contains { $0.features[f] != 0 } }
+        // Without shared-context rows, distinct keys equal Σ context in every row: not identifiable.
+        if !distinctKeys { active.removeAll { $0 == 8 || $0 == 9 } }
         var beta = [Double](repeating: 0, count: width)
         while true {
             guard
@@ -75,7 +104,8 @@ public struct CostModel: Equatable, Sendable {
         }
         coefficients = Coefficients(constant: beta[0], perPrefix: beta[1], perToken: beta[2], perAttended: beta[3],
                                     perSmallPassToken: beta[4], perDecodeContext: beta[5], perLargePassToken: beta[6],
-                                    perDecodeToken: active.contains(7) ? beta[7] : beta[2])
+                                    perDecodeToken: active.contains(7) ? beta[7] : beta[2], perDecodeDistinctKey: beta[8],
+                                    perDecodeUncachedKey: beta[9], decodeCachedKeys: knee)
     }
 
     /// The H100 Llama-3-8B model fitted from the shipped profile.
@@ -88,14 +118,11 @@ public struct CostModel: Equatable, Sendable {
         return coefficients.perPrefix * pd + coefficients.perToken * cd + coefficients.perAttended * (2 * pd * cd + cd * cd)
     }
 
-    /// Marginal time of one decode token over a context of `p` tokens (no per-pass constant), in ms.
-    @inlinable public func decodeTokenTime(contextLength p: Int) -> Double {
-        coefficients.perDecodeToken + coefficients.perDecodeContext * Double(p)
-    }
-
     /// Time of one pass made of prefill segments (absolute position ranges) plus decode tokens
-    /// at the given context lengths, in ms. An empty pass costs 0.
-    public func passTime(segments: [Range<Int>], decodeContexts: [Int] = []) -> Double {
+    /// at the given context lengths, in ms. `sharedDecodeContext`: context tokens some decode reads
+    /// that an earlier decode of the pass already read (they pay no `perDecodeDistinctKey`).
+    /// An empty pass costs 0.
+    public func passTime(segments: [Range<Int>], decodeContexts: [Int] = [], sharedDecodeContext: Int = 0) -> Double {
         if segments.allSatisfy(\.isEmpty) && decodeContexts.isEmpty { return 0 }
         var t = coefficients.constant
         var tokens = decodeContexts.count
@@ -103,7 +130,13 @@ public struct CostModel: Equatable, Sendable {
             t += segmentTime(prefixLength: s.lowerBound, chunkLength: s.count)
             tokens += s.count
         }
-        for p in decodeContexts { t += decodeTokenTime(contextLength: p) }
+        if !decodeContexts.isEmpty {
+            let context = decodeContexts.reduce(0, +)
+            let distinct = Double(context - sharedDecodeContext)
+            t += coefficients.perDecodeToken * Double(decodeContexts.count) + coefficients.perDecodeContext * Double(context)
+                + coefficients.perDecodeDistinctKey * distinct
+                + coefficients.perDecodeUncachedKey * max(distinct - Double(coefficients.decodeCachedKeys), 0)
+        }
         return t + coefficients.perSmallPassToken * Double(min(tokens, Self.smallPassTokens))
             + coefficients.perLargePassToken * Double(max(tokens - Self.largePassTokens, 0))
     }
@@ -116,7 +149,7 @@ public struct CostModel: Equatable, Sendable {
 
     /// |predicted − measured| / measured for each row of `profile` (prefill rows, then decode rows).
     public func relativeErrors(on profile: CostProfile) -> [Double] {
-        Self.fitRows(profile).map { row in
+        Self.fitRows(profile, decodeCachedKeys: coefficients.decodeCachedKeys).map { row in
             let predicted = zip(row.features, coefficients.vector).reduce(0) { $0 + $1.0 * $1.1 }
             return abs(predicted - row.ms) / row.ms
         }
@@ -134,16 +167,19 @@ public struct CostModel: Equatable, Sendable {
     /// low-latency budget: the adaptive budget's passes with decodes stay below it).
     public static let largePassTokens = 512
 
-    /// Features (1, ΣP, ΣC, Σ(2PC + C²), min(T, 64), Σ decode context, max(T − 512, 0), decode tokens)
-    /// of each profile row (T tokens in the pass), with its measured time.
-    static func fitRows(_ profile: CostProfile) -> [(features: [Double], ms: Double)] {
+    /// Features (1, ΣP, ΣC, Σ(2PC + C²), min(T, 64), Σ decode context, max(T − 512, 0), decode tokens,
+    /// distinct decode context D, max(D − knee, 0)) of each profile row (T tokens in the pass), with its
+    /// measured time.
+    static func fitRows(_ profile: CostProfile, decodeCachedKeys knee: Int) -> [(features: [Double], ms: Double)] {
         let prefill = profile.prefill.map { r -> ([Double], Double) in
             let (p, c) = (Double(r.P), Double(r.C))
-            return ([1, p, c, 2 * p * c + c * c, min(c, Double(smallPassTokens)), 0, max(c - Double(largePassTokens), 0), 0], r.ms)
+            return ([1, p, c, 2 * p * c + c * c, min(c, Double(smallPassTokens)), 0, max(c - Double(largePassTokens), 0), 0, 0, 0], r.ms)
         }
         let decode = profile.decode.map { r -> ([Double], Double) in
             let (p, b) = (Double(r.P), Double(r.B))
-            return ([1, 0, 0, 0, min(b, Double(smallPassTokens)), b * p, max(b - Double(largePassTokens), 0), b], r.ms)
+            let distinct = Double(r.distinctContext ?? r.B * r.P)
+            return ([1, 0, 0, 0, min(b, Double(smallPassTokens)), b * p, max(b - Double(largePassTokens), 0), b, distinct,
+                     max(distinct - Double(knee), 0)], r.ms)
         }
         return (prefill + decode).map { (features: $0.0, ms: $0.1) }
     }

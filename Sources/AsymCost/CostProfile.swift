@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Times are for the whole model (all layers), in milliseconds. Prefill rows time one sequence
 /// computing `C` query tokens after a resident prefix of `P` tokens; decode rows time `B`
-/// sequences each decoding one token over a context of `P` tokens.
+/// sequences each decoding one token over a context of `P` tokens, their own or a shared one.
 public struct CostProfile: Codable, Equatable, Sendable {
     public struct PrefillRow: Codable, Equatable, Sendable {
         public var P: Int
@@ -17,7 +17,13 @@ public struct CostProfile: Codable, Equatable, Sendable {
         public var P: Int
         public var B: Int
         public var ms: Double
-        public init(P: Int, B: Int, ms: Double) { (self.P, self.B, self.ms) = (P, B, ms) }
+        /// Distinct context tokens the batch reads: `B·P` when every sequence has its own context
+        /// (nil), `P` when all share one (the profiler measures both, so the model can tell the
+        /// per-query attention work from the memory traffic of reading keys).
+        public var distinctContext: Int?
+        public init(P: Int, B: Int, ms: Double, distinctContext: Int? = nil) {
+            (self.P, self.B, self.ms, self.distinctContext) = (P, B, ms, distinctContext)
+        }
     }
 
     /// Always `CostProfile.formatName` once written.

@@ -80,6 +80,18 @@ public struct Profiler {
                 points.append { _ = try runner.execute(BatchPlan(sequences: sequences)) }
             }
         }
+        // The same batches reading one shared context (as decodes over a shared system prompt do):
+        // the difference to the rows above is the memory traffic of reading distinct keys.
+        let sharedBatches = grid.decodeBatches.filter { $0 > 1 }
+        for p in grid.decodeContexts {
+            let own = (0 ... p / blockSize).map { BlockID(prefixBlocks + $0) }
+            for b in sharedBatches {
+                let sequences = (0 ..< b).map { _ in
+                    SequencePass(blockTable: own, segments: [QuerySegment(startPosition: p, tokens: [tokens[p]])], logitPositions: [p])
+                }
+                points.append { _ = try runner.execute(BatchPlan(sequences: sequences)) }
+            }
+        }
         var prefillShapes: [(P: Int, C: Int)] = []
         for p in grid.prefixLengths {
             for c in grid.chunkLengths where p + c <= limit {
@@ -99,6 +111,9 @@ public struct Profiler {
         var decode: [CostProfile.DecodeRow] = []
         for p in grid.decodeContexts {
             for b in grid.decodeBatches { decode.append(.init(P: p, B: b, ms: ms[decode.count])) }
+        }
+        for p in grid.decodeContexts {
+            for b in sharedBatches { decode.append(.init(P: p, B: b, ms: ms[decode.count], distinctContext: p)) }
         }
         let prefill = prefillShapes.enumerated().map { CostProfile.PrefillRow(P: $0.element.P, C: $0.element.C, ms: ms[decode.count + $0.offset]) }
         return CostProfile(device: device, model: "\(model.config.architecture) \(model.config.layerCount)x\(model.config.hiddenSize)",

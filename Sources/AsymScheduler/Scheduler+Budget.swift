@@ -7,6 +7,8 @@ struct Selection {
     var entries: [(sequence: SequenceState, segments: [Range<Int>], isDecode: Bool)] = []
     var segments: [Range<Int>] = []       // every prefill segment, for the cost model
     var decodeContexts: [Int] = []
+    /// Context tokens of the decodes that an earlier decode of the pass also reads (shared blocks).
+    var sharedDecodeContext = 0
     var tokenCount = 0
 
     mutating func add(_ s: SequenceState, segments new: [Range<Int>], isDecode: Bool) {
@@ -31,7 +33,8 @@ extension Scheduler {
     }
 
     func predictedMs(_ selection: Selection, adding extra: [Range<Int>]) -> Double {
-        costModel.passTime(segments: selection.segments + extra, decodeContexts: selection.decodeContexts)
+        costModel.passTime(segments: selection.segments + extra, decodeContexts: selection.decodeContexts,
+                           sharedDecodeContext: selection.sharedDecodeContext)
     }
 
     /// Adds the sequence's pending positions in ascending order while the budget lasts. Returns

@@ -23,6 +23,8 @@ public final class Scheduler {
     /// Pass-time target of the adaptive budget for passes without decodes, in ms.
     public let idleTargetMs: Double
     private var nextAdmissionOrder: UInt64 = 0
+    /// Per block: the pass that last counted it as decode context (`SharedContextCounter`).
+    private var sharedContext: SharedContextCounter
     public private(set) var preemptionCount = 0
     /// Sequences dropped because they outgrew the whole pool (nothing else held blocks and they
     /// still could not be admitted). The caller ends them (`takeDropped`).
@@ -38,6 +40,7 @@ public final class Scheduler {
         self.kv = kv
         self.costModel = costModel
         self.config = config
+        sharedContext = SharedContextCounter(blockCount: kv.blockCount)
         if case .adaptive(let t) = config.budget {
             targetMs = t ?? TokenBudget.defaultTargetMs(costModel)
             idleTargetMs = TokenBudget.idleTargetMs(costModel, targetMs: targetMs)
@@ -72,8 +75,13 @@ public final class Scheduler {
         growDecodes(now: now)
         var selection = Selection()
         // 1. Decodes: every running sequence whose only pending position is its last token.
+        sharedContext.startPass()
         for s in running where s.unsyncedTokenCount == 0 && isDecodeOnly(s) {
             selection.add(s, segments: s.pending, isDecode: true)
+            if let table = kv.blockTable(of: s.id) {
+                selection.sharedDecodeContext += sharedContext.count(table, contextLength: s.pending[0].lowerBound,
+                                                                     blockSize: kv.blockSize)
+            }
         }
         // 2. Prefill of running sequences, oldest admission first.
         for s in running where !isDecodeOnly(s) && !s.pending.isEmpty {

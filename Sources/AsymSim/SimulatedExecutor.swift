@@ -6,7 +6,8 @@ import AsymCost
 ///
 /// Every segment of every sequence is priced by its absolute position range; a sequence whose
 /// whole pass is one token at position P (a decode) is priced as a decode at context P, as the
-/// scheduler prices it. Greedy sampling of zero logits
+/// scheduler prices it, with the context blocks it shares with an earlier decode of the pass read
+/// at the shared price. Greedy sampling of zero logits
 /// always picks token 0, which is fine: requests run with `ignoreEOS` and fixed `maxTokens`.
 public final class SimulatedExecutor: ModelExecutor {
     public let vocabularySize = 2
@@ -19,6 +20,7 @@ public final class SimulatedExecutor: ModelExecutor {
     public private(set) var busyMs = 0.0
     private var ranges: [Range<Int>] = []
     private var decodeContexts: [Int] = []
+    private var sharedContext: SharedContextCounter
 
     public init(blockCount: Int, blockSize: Int, costModel: CostModel, clock: VirtualClock) {
         precondition(blockCount > 0 && blockSize > 0)
@@ -26,19 +28,24 @@ public final class SimulatedExecutor: ModelExecutor {
         self.blockSize = blockSize
         self.costModel = costModel
         self.clock = clock
+        sharedContext = SharedContextCounter(blockCount: blockCount)
     }
 
     public func execute(_ plan: BatchPlan) throws -> [SequenceLogits] {
         ranges.removeAll(keepingCapacity: true)
         decodeContexts.removeAll(keepingCapacity: true)
+        sharedContext.startPass()
+        var shared = 0
         for sequence in plan.sequences {
             if sequence.segments.count == 1 && sequence.segments[0].tokens.count == 1 {
-                decodeContexts.append(sequence.segments[0].startPosition)
+                let p = sequence.segments[0].startPosition
+                decodeContexts.append(p)
+                shared += sharedContext.count(sequence.blockTable, contextLength: p, blockSize: blockSize)
             } else {
                 for segment in sequence.segments { ranges.append(segment.positions) }
             }
         }
-        let ms = costModel.passTime(segments: ranges, decodeContexts: decodeContexts)
+        let ms = costModel.passTime(segments: ranges, decodeContexts: decodeContexts, sharedDecodeContext: shared)
         passCount += 1
         busyMs += ms
         clock.advance(by: ms / 1000)

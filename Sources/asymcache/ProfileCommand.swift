@@ -34,9 +34,9 @@ struct ProfileCommand: ParsableCommand {
         try profile.encoded().write(to: URL(fileURLWithPath: out))
         let model = try CostModel(fitting: profile)
         let c = model.coefficients
-        print(String(format: "fitted: t = %.3f + %.3g·min(T, 64) + %.3g·max(T − 512, 0) + Σ_segments(%.3g·P + %.4g·C + %.3g·(2PC + C²)) + Σ_decodes(%.4g + %.3g·P) ms",
+        print(String(format: "fitted: t = %.3f + %.3g·min(T, 64) + %.3g·max(T − 512, 0) + Σ_segments(%.3g·P + %.4g·C + %.3g·(2PC + C²)) + Σ_decodes(%.4g + %.3g·P) + %.3g·D + %.3g·max(D − %d, 0) ms (D: distinct decode context)",
                      c.constant, c.perSmallPassToken, c.perLargePassToken, c.perPrefix, c.perToken, c.perAttended, c.perDecodeToken,
-                     c.perDecodeContext))
+                     c.perDecodeContext, c.perDecodeDistinctKey, c.perDecodeUncachedKey, c.decodeCachedKeys))
         print("fit error (mean, on the \(profile.prefill.count + profile.decode.count) fitting points): "
               + String(format: "%.1f%%", 100 * model.meanRelativeError(on: profile)))
         print("\nheld-out points:\n| kind | P | C or B | measured ms | predicted ms | error |\n|---|---:|---:|---:|---:|---:|")
@@ -47,9 +47,12 @@ struct ProfileCommand: ParsableCommand {
             print(String(format: "| prefill | %d | %d | %.2f | %.2f | %.1f%% |", row.P, row.C, row.ms, predicted, 100 * errors.last!))
         }
         for row in heldOut.decode {
-            let predicted = model.passTime(segments: [], decodeContexts: Array(repeating: row.P, count: row.B))
+            let shared = row.distinctContext.map { row.B * row.P - $0 } ?? 0
+            let predicted = model.passTime(segments: [], decodeContexts: Array(repeating: row.P, count: row.B),
+                                           sharedDecodeContext: shared)
             errors.append(abs(predicted - row.ms) / row.ms)
-            print(String(format: "| decode | %d | %d | %.2f | %.2f | %.1f%% |", row.P, row.B, row.ms, predicted, 100 * errors.last!))
+            print(String(format: "| %@ | %d | %d | %.2f | %.2f | %.1f%% |", shared > 0 ? "decode, shared context" : "decode",
+                         row.P, row.B, row.ms, predicted, 100 * errors.last!))
         }
         let mean = errors.reduce(0, +) / Double(errors.count)
         print(String(format: "\nheld-out error: mean %.1f%%, max %.1f%%", 100 * mean, 100 * (errors.max() ?? 0)))

@@ -1,3 +1,4 @@
+import AsymCore
 import AsymCost
 import Foundation
 import Testing
@@ -21,6 +22,67 @@ struct CostModelTests {
         #expect(abs(fitted.coefficients.perLargePassToken - 0.004) < 1e-9)
         #expect(abs(fitted.coefficients.perDecodeToken - 0.03) < 1e-9)
         #expect(fitted.meanRelativeError(on: CostProfile(device: "", model: "", prefill: prefill, decode: decode)) < 1e-9)
+    }
+
+    @Test func sharedContextRowsSeparateMemoryFromAttentionWork() throws {
+        let truth = CostModel(coefficients: .init(constant: 0.1, perPrefix: 1e-4, perToken: 0.05, perAttended: 2e-5,
+                                                  perDecodeContext: 1e-4, perDecodeToken: 0.06, perDecodeDistinctKey: 2e-4))
+        let prefill = [0, 512].flatMap { p in
+            [16, 128, 512].map { c in CostProfile.PrefillRow(P: p, C: c, ms: truth.passTime(segments: [p..<(p + c)])) }
+        }
+        var decode: [CostProfile.DecodeRow] = []
+        for p in [128, 512, 1024] {
+            for b in [1, 8, 32] {
+                let own = truth.passTime(segments: [], decodeContexts: Array(repeating: p, count: b))
+                decode.append(.init(P: p, B: b, ms: own))
+                // B decodes over one shared context: every context token after the first decode's is shared.
+                let shared = truth.passTime(segments: [], decodeContexts: Array(repeating: p, count: b), sharedDecodeContext: (b - 1) * p)
+                if b > 1 { decode.append(.init(P: p, B: b, ms: shared, distinctContext: p)) }
+            }
+        }
+        let fitted = try CostModel(fitting: CostProfile(device: "t", model: "t", prefill: prefill, decode: decode))
+        #expect(abs(fitted.coefficients.perDecodeDistinctKey - 2e-4) < 1e-9)
+        #expect(abs(fitted.coefficients.perDecodeContext - 1e-4) < 1e-9)
+        // Without the shared rows the two are not identifiable: the distinct-key price stays 0.
+        let ownOnly = try CostModel(fitting: CostProfile(device: "t", model: "t", prefill: prefill,
+                                                         decode: decode.filter { $0.distinctContext == nil }))
+        #expect(ownOnly.coefficients.perDecodeDistinctKey == 0)
+    }
+
+    @Test func uncachedKeyKneeIsFitted() throws {
+        // Distinct decode context beyond 4,096 tokens costs 1e-4 ms more per token (DRAM, not cache).
+        let truth = CostModel(coefficients: .init(constant: 0.1, perPrefix: 1e-4, perToken: 0.05, perAttended: 2e-5,
+                                                  perDecodeContext: 1e-4, perDecodeToken: 0.06, perDecodeDistinctKey: 5e-5,
+                                                  perDecodeUncachedKey: 1e-4, decodeCachedKeys: 4096))
+        let prefill = [0, 512].flatMap { p in
+            [16, 128, 512].map { c in CostProfile.PrefillRow(P: p, C: c, ms: truth.passTime(segments: [p..<(p + c)])) }
+        }
+        var decode: [CostProfile.DecodeRow] = []
+        for p in [128, 512, 1024, 2048] {
+            for b in [1, 8, 32] {
+                decode.append(.init(P: p, B: b, ms: truth.passTime(segments: [], decodeContexts: Array(repeating: p, count: b))))
+                if b > 1 {
+                    let ms = truth.passTime(segments: [], decodeContexts: Array(repeating: p, count: b), sharedDecodeContext: (b - 1) * p)
+                    decode.append(.init(P: p, B: b, ms: ms, distinctContext: p))
+                }
+            }
+        }
+        let fitted = try CostModel(fitting: CostProfile(device: "t", model: "t", prefill: prefill, decode: decode))
+        #expect(fitted.coefficients.decodeCachedKeys == 4096)
+        #expect(abs(fitted.coefficients.perDecodeUncachedKey - 1e-4) < 1e-9)
+        #expect(abs(fitted.coefficients.perDecodeDistinctKey - 5e-5) < 1e-9)
+    }
+
+    @Test func sharedContextCounterCountsBlocksReadTwiceInAPass() {
+        var counter = SharedContextCounter(blockCount: 10)
+        counter.startPass()
+        let system = [BlockID(0), BlockID(1)]
+        #expect(counter.count(system + [BlockID(2), BlockID(3)], contextLength: 60, blockSize: 16) == 0)
+        // Same first two blocks, then its own; position 40: full blocks 0 and 1 only.
+        #expect(counter.count(system + [BlockID(4), BlockID(5)], contextLength: 40, blockSize: 16) == 32)
+        #expect(counter.count([BlockID(2), BlockID(6)], contextLength: 20, blockSize: 16) == 16)
+        counter.startPass()
+        #expect(counter.count(system, contextLength: 32, blockSize: 16) == 0)
     }
 
     @Test func largePassHingeIsZeroWithoutLargeRows() throws {
