@@ -38,7 +38,9 @@ public struct SideBySideBench {
                 name: variant.name, budget: budget, outcome: outcome,
                 evictions: engine.stats.kv.evictions, preemptions: engine.stats.preemptions,
                 iterations: engine.stats.iterations, wallSeconds: wall, skippedSeconds: clock.skippedSeconds,
-                executeSeconds: engine.stats.executeSeconds, predictedExecuteSeconds: engine.stats.predictedExecuteSeconds))
+                executeSeconds: engine.stats.executeSeconds, predictedExecuteSeconds: engine.stats.predictedExecuteSeconds,
+                decodeOnlyExecuteSeconds: engine.stats.decodeOnlyExecuteSeconds,
+                decodeOnlyPredictedSeconds: engine.stats.decodeOnlyPredictedSeconds))
             outputs.append((variant.name, outcome.calls))
         }
         return (results, LosslessCheck(outputs))

@@ -29,6 +29,9 @@ public struct VariantResult: Sendable, Codable {
     /// (nil in reports written before they were recorded).
     public var executeSeconds: Double?
     public var predictedExecuteSeconds: Double?
+    /// The same over decode-only passes.
+    public var decodeOnlyExecuteSeconds: Double?
+    public var decodeOnlyPredictedSeconds: Double?
     /// Ascending per-call samples, for CDF plots.
     public var ttftSamples: [Double]
     public var tpotSamples: [Double]
@@ -38,7 +41,10 @@ public struct VariantResult: Sendable, Codable {
 
     public init(name: String, budget: String, outcome: DriverOutcome, evictions: Int, preemptions: Int, iterations: Int,
                 wallSeconds: Double, skippedSeconds: Double, executeSeconds: Double? = nil,
-                predictedExecuteSeconds: Double? = nil) {
+                predictedExecuteSeconds: Double? = nil, decodeOnlyExecuteSeconds: Double? = nil,
+                decodeOnlyPredictedSeconds: Double? = nil) {
+        self.decodeOnlyExecuteSeconds = decodeOnlyExecuteSeconds
+        self.decodeOnlyPredictedSeconds = decodeOnlyPredictedSeconds
         self.executeSeconds = executeSeconds
         self.predictedExecuteSeconds = predictedExecuteSeconds
         self.name = name

@@ -37,6 +37,10 @@ public struct EngineStats: Sendable {
     /// What the cost model predicted for the passes in `executeSeconds` (compare the two to see
     /// how well the profile fits this workload's passes).
     public var predictedExecuteSeconds = 0.0
+    /// The same two sums over decode-only passes (no prefill token): most output tokens are
+    /// produced by them, so their error drives TPOT.
+    public var decodeOnlyExecuteSeconds = 0.0
+    public var decodeOnlyPredictedSeconds = 0.0
     public var sampleSeconds = 0.0
 }
 
@@ -157,6 +161,10 @@ public final class EngineCore {
         stats.scheduleSeconds += (t1 - t0) + (t3 - t2)
         stats.executeSeconds += t2 - t1
         stats.predictedExecuteSeconds += batch.predictedMs / 1000
+        if batch.prefillTokenCount == 0 {
+            stats.decodeOnlyExecuteSeconds += t2 - t1
+            stats.decodeOnlyPredictedSeconds += batch.predictedMs / 1000
+        }
         stats.sampleSeconds += clock() - t3
         refreshStats()
         return true

@@ -11,6 +11,8 @@ public struct SimulationValidation: Sendable {
         /// The cost model's error on the measured run's own passes: (predicted − measured) / measured
         /// summed execute time. It separates the profile's drift from the simulator's logic.
         public var passTimeError: Double?
+        /// The same over decode-only passes.
+        public var decodePassTimeError: Double?
         /// (simulated − measured) / measured.
         public var ttftError: Double { (simulatedTTFT - measuredTTFT) / measuredTTFT }
         public var tpotError: Double { (simulatedTPOT - measuredTPOT) / measuredTPOT }
@@ -25,10 +27,13 @@ public struct SimulationValidation: Sendable {
                   let mt = m.timeToFirstToken?.mean, let st = s.timeToFirstToken?.mean,
                   let mp = m.timePerOutputToken?.mean, let sp = s.timePerOutputToken?.mean, mt > 0, mp > 0
             else { return nil }
-            var passError: Double?
-            if let e = m.executeSeconds, let p = m.predictedExecuteSeconds, e > 0 { passError = (p - e) / e }
+            func error(_ measured: Double?, _ predicted: Double?) -> Double? {
+                guard let measured, let predicted, measured > 0 else { return nil }
+                return (predicted - measured) / measured
+            }
             return Row(policy: m.name, measuredTTFT: mt, simulatedTTFT: st, measuredTPOT: mp, simulatedTPOT: sp,
-                       passTimeError: passError)
+                       passTimeError: error(m.executeSeconds, m.predictedExecuteSeconds),
+                       decodePassTimeError: error(m.decodeOnlyExecuteSeconds, m.decodeOnlyPredictedSeconds))
         }
     }
 
@@ -38,14 +43,15 @@ public struct SimulationValidation: Sendable {
     /// A Markdown table, times in ms.
     public func table() -> String {
         var lines = [
-            "| policy | TTFT measured (ms) | TTFT simulated (ms) | error | TPOT measured (ms) | TPOT simulated (ms) | error | pass time predicted vs measured |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| policy | TTFT measured (ms) | TTFT simulated (ms) | error | TPOT measured (ms) | TPOT simulated (ms) | error | pass time predicted vs measured | decode-only passes |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for r in rows {
             let pass = r.passTimeError.map { String(format: "%+.1f%%", 100 * $0) } ?? "–"
-            lines.append(String(format: "| %@ | %.1f | %.1f | %+.1f%% | %.2f | %.2f | %+.1f%% | %@ |", r.policy,
+            let decode = r.decodePassTimeError.map { String(format: "%+.1f%%", 100 * $0) } ?? "–"
+            lines.append(String(format: "| %@ | %.1f | %.1f | %+.1f%% | %.2f | %.2f | %+.1f%% | %@ | %@ |", r.policy,
                                 1000 * r.measuredTTFT, 1000 * r.simulatedTTFT, 100 * r.ttftError,
-                                1000 * r.measuredTPOT, 1000 * r.simulatedTPOT, 100 * r.tpotError, pass))
+                                1000 * r.measuredTPOT, 1000 * r.simulatedTPOT, 100 * r.tpotError, pass, decode))
         }
         return lines.joined(separator: "\n")
     }
