@@ -71,17 +71,7 @@ struct AdmissionOrderTests {
                 try scheduler.add(s)
                 all.append(s)
             }
-            var now = 0.0
-            while let batch = scheduler.schedule(now: now) {
-                let out = try executor.execute(batch.plan)
-                now += 0.001
-                scheduler.complete(batch, now: now)
-                for (entry, logits) in zip(batch.entries, out) where entry.samples {
-                    let row = Array(logits.row(0))
-                    scheduler.append(TokenID(row.indices.max { row[$0] < row[$1] }!), to: entry.sequence)
-                    if entry.sequence.generatedTokenCount >= 6 { scheduler.finish(entry.sequence, now: now) }
-                }
-            }
+            try driveGreedy(scheduler, executor: executor, maxTokens: 6, secondsPerPass: 0.001)
             #expect(scheduler.kv.usedBlockCount == 0)
             return Dictionary(uniqueKeysWithValues: all.map { ($0.id, Array($0.generatedTokens)) })
         }

@@ -12,18 +12,7 @@ struct SchedulerTests {
     /// `inspect` sees every batch before it runs.
     func drive(_ scheduler: Scheduler, executor: FakeExecutor, maxTokens: Int,
                inspect: (ScheduledBatch) -> Void = { _ in }) throws {
-        var now = 0.0
-        while let batch = scheduler.schedule(now: now) {
-            inspect(batch)
-            let out = try executor.execute(batch.plan)
-            now += 1
-            scheduler.complete(batch, now: now)
-            for (entry, logits) in zip(batch.entries, out) where entry.samples {
-                let row = Array(logits.row(0))
-                scheduler.append(TokenID(row.indices.max { row[$0] < row[$1] }!), to: entry.sequence)
-                if entry.sequence.generatedTokenCount >= maxTokens { scheduler.finish(entry.sequence, now: now) }
-            }
-        }
+        try driveGreedy(scheduler, executor: executor, maxTokens: maxTokens, secondsPerPass: 1, inspect: inspect)
     }
 
     func makeScheduler(policy: PolicyKind = .asym, blocks: Int, budget: TokenBudget) -> (Scheduler, FakeExecutor) {

@@ -66,3 +66,22 @@ func makeCore(policy: PolicyKind, blocks: Int, budget: TokenBudget, maxRunning: 
         clock: { time += 0.001; return time })
     return (core, executor)
 }
+
+/// Runs `scheduler` to completion over `executor`, one pass every `secondsPerPass` of its clock;
+/// greedy "sampling" takes the argmax of the fake logits, and a sequence finishes after `maxTokens`.
+/// `inspect` sees every batch before it runs.
+func driveGreedy(_ scheduler: Scheduler, executor: FakeExecutor, maxTokens: Int, secondsPerPass: Double,
+                 inspect: (ScheduledBatch) -> Void = { _ in }) throws {
+    var now = 0.0
+    while let batch = scheduler.schedule(now: now) {
+        inspect(batch)
+        let out = try executor.execute(batch.plan)
+        now += secondsPerPass
+        scheduler.complete(batch, now: now)
+        for (entry, logits) in zip(batch.entries, out) where entry.samples {
+            let row = Array(logits.row(0))
+            scheduler.append(TokenID(row.indices.max { row[$0] < row[$1] }!), to: entry.sequence)
+            if entry.sequence.generatedTokenCount >= maxTokens { scheduler.finish(entry.sequence, now: now) }
+        }
+    }
+}
