@@ -99,3 +99,28 @@ private final class Summaries {
     #expect(tokens == (80_000_000_000 - 2 * 8_030_261_248) / 131_072)
     #expect(ModelShape.kjvLlama12M.kvCapacityTokens(gpuMemoryBytes: 1000) == nil)
 }
+
+@Test func schedulerAndSimulatorPriceSharedDecodeContextAlike() throws {
+    // Chat users share a system prompt, so decodes of one pass share context blocks: the scheduler's
+    // prediction and the simulated pass must both discount them, by the same amount.
+    var config = BenchConfiguration()
+    config.policies = "asym,lru-prefix"
+    config.users = 6
+    config.jobsPerUser = 1
+    config.lengthScale = 0.2
+    let cost = CostModel(coefficients: .init(constant: 0.2, perPrefix: 0.001, perToken: 0.05, perAttended: 1e-5,
+                                             perDecodeContext: 1e-4, perDecodeToken: 0.06, perDecodeDistinctKey: 5e-4))
+    let simulation = Simulation(configuration: config, shape: .kjvLlama12M, costModel: cost, capacity: .workingSetFraction)
+    let report = try simulation.run(try simulation.makeWorkload(), machine: "test")
+    for v in report.variants {
+        let e = try #require(v.executeSeconds), p = try #require(v.predictedExecuteSeconds)
+        #expect(abs(e - p) < 1e-9 * max(e, 1), "\(v.name): executed \(e) s, predicted \(p) s")
+    }
+    // The same run priced without the discount takes longer: shared context was really found.
+    var noSharing = cost
+    noSharing.coefficients.perDecodeContext += noSharing.coefficients.perDecodeDistinctKey
+    noSharing.coefficients.perDecodeDistinctKey = 0
+    let plain = Simulation(configuration: config, shape: .kjvLlama12M, costModel: noSharing, capacity: .workingSetFraction)
+    let slower = try plain.run(try plain.makeWorkload(), machine: "test")
+    #expect(slower.variants[0].predictedExecuteSeconds! > report.variants[0].predictedExecuteSeconds!)
+}
