@@ -1,6 +1,8 @@
 import AsymCore
+import AsymCost
 import AsymKV
 import AsymScheduler
+import PropertyBased
 import Testing
 
 /// Which waiting request is admitted first, and that the order never changes an output.
@@ -87,5 +89,41 @@ struct AdmissionOrderTests {
             #expect(AdmissionOrder(parsing: order.description) == order)
         }
         #expect(AdmissionOrder.default(for: .asym) != .fcfs && AdmissionOrder.default(for: .lruPrefix) == .fcfs)
+    }
+}
+
+/// The user-facing guarantee of the cost-aware order, for random mixes of prompt lengths and arrivals.
+@Suite("Admission order properties")
+struct AdmissionOrderPropertyTests {
+    @Test func aRequestIsOvertakenOnlyByLaterArrivalsWithinItsSlack() async {
+        let slack = 10.0
+        await propertyCheck(count: 40, input: Gen.int(in: 0...1_000_000_000).array(of: 2...10)) { draws in
+            let kv = KVCacheManager(blockCount: 400, blockSize: 16, policy: .asym, costModel: testCostModel)
+            let scheduler = Scheduler(kv: kv, costModel: testCostModel,
+                                      config: SchedulerConfig(budget: .fixed(16), admissionOrder: .shortestPrefillFirst(slack: slack)))
+            var requests: [RequestID: (arrival: Double, prefillSeconds: Double)] = [:]
+            for (i, x) in draws.enumerated() {
+                let length = 1 + x % 600
+                let arrival = Double((x / 600) % 1000) / 1000
+                let id = RequestID(UInt64(i + 1))
+                try? scheduler.add(SequenceState(id: id, prompt: tokens(length, seed: UInt64(x)), arrivalTime: arrival))
+                requests[id] = (arrival, testCostModel.rebuildTime([0 ..< length]) / 1000)
+            }
+            // Admission order: the order in which sequences first appear in a pass.
+            var admitted: [RequestID] = []
+            let executor = FakeExecutor(blockCount: 400)
+            try? driveGreedy(scheduler, executor: executor, maxTokens: 1, secondsPerPass: 0.001) { batch in
+                for entry in batch.entries where !admitted.contains(entry.sequence.id) { admitted.append(entry.sequence.id) }
+            }
+            #expect(Set(admitted) == Set(requests.keys), "every request runs")
+            for (i, early) in admitted.enumerated() {
+                for late in admitted[(i + 1)...] {
+                    // `early` overtook `late` only if it arrived less than slack × late's prefill after it.
+                    let (a, b) = (requests[late]!, requests[early]!)
+                    #expect(b.arrival < a.arrival + slack * a.prefillSeconds + 1e-12,
+                            "\(early) (arrived \(b.arrival)) overtook \(late) (arrived \(a.arrival), prefill \(a.prefillSeconds) s)")
+                }
+            }
+        }
     }
 }
