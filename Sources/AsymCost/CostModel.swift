@@ -1,18 +1,22 @@
 /// Predicts forward-pass times (milliseconds) from the shape of the pass.
 ///
 /// Form: a pass costs `constant` once, and every query segment at prefix length P with chunk
-/// length C adds `perPrefix·P + perToken·C + perAttended·(2PC + C²)`. A decode token at context
-/// length P adds `perDecodeToken + perDecodeContext·P`, and each context token the pass's decodes read
-/// adds `perDecodeDistinctKey` once, however many decodes share it (a shared system prompt is read
-/// from memory once and then from cache), and `perDecodeUncachedKey` more beyond the first
-/// `decodeCachedKeys` of them (what the caches cannot hold comes from DRAM; the knee is fitted). Decodes have their own prices, fitted on the decode rows
-/// alone, so that large prefill chunks cannot shift them. `2PC + C²` is twice the attended key count,
-/// so the attention term does not depend on how a run of positions is chunked; `perPrefix·P`
-/// is the price of starting a segment deep in a context, which is why one long hole is cheaper
-/// than the same tokens in many short ones. Two hinges bend the per-token price where the
-/// hardware changes regime: a pass's first `smallPassTokens` tokens cost more (too few rows to
-/// share weight loads) and its tokens beyond `largePassTokens` cost more or less (activations
-/// outgrow the caches on a CPU; a GPU saturates). A profile without rows beyond the knee fits 0.
+/// length C adds `perPrefix·P + perToken·C + perAttended·(2PC + C²)`. `2PC + C²` is twice the
+/// attended key count, so the attention term does not depend on how a run of positions is chunked;
+/// `perPrefix·P` is the price of starting a segment deep in a context, which is why one long hole is
+/// cheaper than the same tokens in many short ones.
+///
+/// A decode token at context length P adds `perDecodeToken + perDecodeContext·P`, and each context
+/// token the pass's decodes read adds `perDecodeDistinctKey` once, however many decodes share it (a
+/// shared system prompt is read from memory once and then from cache), plus `perDecodeUncachedKey`
+/// beyond the first `decodeCachedKeys` of them (what the caches cannot hold comes from DRAM; the knee
+/// is fitted). Decodes have their own prices, fitted on the decode rows alone, so that large prefill
+/// chunks cannot shift them.
+///
+/// Two hinges bend the per-token price where the hardware changes regime: a pass's first
+/// `smallPassTokens` tokens cost more (too few rows to share weight loads), and so do its tokens
+/// beyond `largePassTokens` (activations outgrow the caches). A profile without rows beyond a knee
+/// fits 0 there.
 public struct CostModel: Equatable, Sendable {
     public struct Coefficients: Equatable, Sendable {
         public var constant: Double

@@ -51,11 +51,7 @@ private final class Summaries {
 }
 
 @Test func sameSeedGivesTheSameSimulation() throws {
-    var config = BenchConfiguration()
-    config.policies = "asym,lru-prefix"
-    config.users = 3
-    config.jobsPerUser = 1
-    config.lengthScale = 0.1
+    var config = smallChat(users: 3, lengthScale: 0.1)
     config.seed = 7
     let cost = CostModel(coefficients: .init(constant: 2, perPrefix: 0.001, perToken: 0.05, perAttended: 1e-5))
     let simulation = Simulation(configuration: config, shape: .kjvLlama12M, costModel: cost, capacity: .workingSetFraction)
@@ -103,11 +99,7 @@ private final class Summaries {
 @Test func schedulerAndSimulatorPriceSharedDecodeContextAlike() throws {
     // Chat users share a system prompt, so decodes of one pass share context blocks: the scheduler's
     // prediction and the simulated pass must both discount them, by the same amount.
-    var config = BenchConfiguration()
-    config.policies = "asym,lru-prefix"
-    config.users = 6
-    config.jobsPerUser = 1
-    config.lengthScale = 0.2
+    let config = smallChat(users: 6, lengthScale: 0.2)
     let cost = CostModel(coefficients: .init(constant: 0.2, perPrefix: 0.001, perToken: 0.05, perAttended: 1e-5,
                                              perDecodeContext: 1e-4, perDecodeToken: 0.06, perDecodeDistinctKey: 5e-4))
     let simulation = Simulation(configuration: config, shape: .kjvLlama12M, costModel: cost, capacity: .workingSetFraction)
@@ -123,4 +115,14 @@ private final class Summaries {
     let plain = Simulation(configuration: config, shape: .kjvLlama12M, costModel: noSharing, capacity: .workingSetFraction)
     let slower = try plain.run(try plain.makeWorkload(), machine: "test")
     #expect(slower.variants[0].predictedExecuteSeconds! > report.variants[0].predictedExecuteSeconds!)
+}
+
+/// The default chat workload, shrunk: asym and lru-prefix, one conversation per user.
+func smallChat(users: Int, lengthScale: Double) -> BenchConfiguration {
+    var config = BenchConfiguration()
+    config.policies = "asym,lru-prefix"
+    config.users = users
+    config.jobsPerUser = 1
+    config.lengthScale = lengthScale
+    return config
 }
