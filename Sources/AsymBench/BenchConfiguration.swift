@@ -110,11 +110,17 @@ public struct ModelBench {
     public let loaded: LoadedModel
     public let configuration: BenchConfiguration
     public let costModel: CostModel
+    /// Measures the host's slowdown against the cost profile (`HostSpeedProbe.measure`); when set,
+    /// it runs before each variant and after the last, and each result gets the mean of the probes
+    /// around its run (`VariantResult.hostSlowdown`).
+    public var probeHostSlowdown: (() throws -> HostSlowdown)?
 
-    public init(loaded: LoadedModel, configuration: BenchConfiguration, costModel: CostModel) {
+    public init(loaded: LoadedModel, configuration: BenchConfiguration, costModel: CostModel,
+                probeHostSlowdown: (() throws -> HostSlowdown)? = nil) {
         self.loaded = loaded
         self.configuration = configuration
         self.costModel = costModel
+        self.probeHostSlowdown = probeHostSlowdown
     }
 
     public func makeWorkload() throws -> Workload {
@@ -126,13 +132,19 @@ public struct ModelBench {
     public func run(_ workload: Workload, machine: String, progress: (Int, Int) -> Void = { _, _ in }) throws -> BenchReport {
         let start = Date()
         let kvTokens = configuration.kvTokens(for: workload)
-        let bench = SideBySideBench(workload: workload, variants: try configuration.variants()) { variant in
+        var probes: [HostSlowdown] = []
+        let bench = SideBySideBench(workload: workload, variants: try configuration.variants()) { [probeHostSlowdown] variant in
+            if let probeHostSlowdown { probes.append(try probeHostSlowdown()) }
             let clock = WarpClock()
             let engine = loaded.makeEngine(policy: variant.policy, kvCacheTokens: kvTokens, budget: variant.budget,
                                            costModel: costModel, admissionOrder: variant.admissionOrder, clock: clock.now)
             return (engine, clock)
         }
-        let (results, lossless) = try bench.run(progress: progress)
+        var (results, lossless) = try bench.run(progress: progress)
+        if let probeHostSlowdown, probes.count == results.count {
+            probes.append(try probeHostSlowdown())
+            for i in results.indices { results[i].hostSlowdown = probes[i].averaged(with: probes[i + 1]) }
+        }
         return BenchReport(model: loaded.name, machine: machine, workload: workload, kvCacheTokens: kvTokens,
                            workingSetTokens: workload.workingSetTokens(), variants: results, lossless: lossless,
                            wallSeconds: Date().timeIntervalSince(start))

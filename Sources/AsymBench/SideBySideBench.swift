@@ -41,6 +41,7 @@ public struct SideBySideBench {
                 executeSeconds: engine.stats.executeSeconds, predictedExecuteSeconds: engine.stats.predictedExecuteSeconds,
                 decodeOnlyExecuteSeconds: engine.stats.decodeOnlyExecuteSeconds,
                 decodeOnlyPredictedSeconds: engine.stats.decodeOnlyPredictedSeconds))
+            results[results.count - 1].stepOverheadSeconds = engine.stats.scheduleSeconds + engine.stats.sampleSeconds
             outputs.append((variant.name, outcome.calls))
         }
         return (results, LosslessCheck(outputs))

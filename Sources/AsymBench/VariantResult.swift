@@ -1,3 +1,4 @@
+import AsymCost
 import Foundation
 
 /// The metrics of one policy variant on one workload. Latencies in seconds; token counts summed
@@ -32,6 +33,12 @@ public struct VariantResult: Sendable, Codable {
     /// The same over decode-only passes.
     public var decodeOnlyExecuteSeconds: Double?
     public var decodeOnlyPredictedSeconds: Double?
+    /// How much slower than its cost profile the host ran around this run (the mean of host-speed
+    /// probes right before and right after it), when the bench probed.
+    public var hostSlowdown: HostSlowdown?
+    /// Seconds the engine's steps spent outside the pass (scheduler, cache manager, sampling,
+    /// events): what the profile's step overhead stands for.
+    public var stepOverheadSeconds: Double?
     /// Ascending per-call samples, for CDF plots.
     public var ttftSamples: [Double]
     public var tpotSamples: [Double]

@@ -13,6 +13,12 @@
 /// is fitted). Decodes have their own prices, fitted on the decode rows alone, so that large prefill
 /// chunks cannot shift them.
 ///
+/// A pass that is one decode and nothing else (a lone decode) adds `perLoneDecode +
+/// perLoneDecodeContext·P` on top: the kernels take other paths for it (attention splits the
+/// sequence's KV heads across cores instead of giving each core whole sequences; every matmul has
+/// one row), and one decode is the most common pass of a lightly loaded server. Fitted on B = 1
+/// decode rows: without it those rows came out 5–12% under-predicted (measured).
+///
 /// Two hinges bend the per-token price where the hardware changes regime: a pass's first
 /// `smallPassTokens` tokens cost more (too few rows to share weight loads), and so do its tokens
 /// beyond `largePassTokens` (activations outgrow the caches). A profile without rows beyond a knee
@@ -39,11 +45,16 @@ public struct CostModel: Equatable, Sendable {
         public var perDecodeUncachedKey: Double
         /// The knee of `perDecodeUncachedKey`, in tokens (chosen by the fit from powers of two).
         public var decodeCachedKeys: Int
+        /// Extra cost of a lone decode pass, and per context token of it (signed: a correction).
+        public var perLoneDecode: Double
+        public var perLoneDecodeContext: Double
         /// `perDecodeToken` nil: the same as `perToken`.
         public init(constant: Double, perPrefix: Double, perToken: Double, perAttended: Double,
                     perSmallPassToken: Double = 0, perDecodeContext: Double = 0, perLargePassToken: Double = 0,
                     perDecodeToken: Double? = nil, perDecodeDistinctKey: Double = 0, perDecodeUncachedKey: Double = 0,
-                    decodeCachedKeys: Int = 0) {
+                    decodeCachedKeys: Int = 0, perLoneDecode: Double = 0, perLoneDecodeContext: Double = 0) {
+            self.perLoneDecode = perLoneDecode
+            self.perLoneDecodeContext = perLoneDecodeContext
             self.perDecodeUncachedKey = perDecodeUncachedKey
             self.decodeCachedKeys = decodeCachedKeys
             self.perLargePassToken = perLargePassToken
@@ -60,16 +71,26 @@ public struct CostModel: Equatable, Sendable {
         /// In the order of `CostModel.fitRows`' features.
         var vector: [Double] {
             [constant, perPrefix, perToken, perAttended, perSmallPassToken, perDecodeContext, perLargePassToken, perDecodeToken,
-             perDecodeDistinctKey, perDecodeUncachedKey]
+             perDecodeDistinctKey, perDecodeUncachedKey, perLoneDecode, perLoneDecodeContext]
         }
     }
 
     public var coefficients: Coefficients
+    /// Host time per engine step outside the pass (the profile's `step`; nil: none). Only the
+    /// simulator's clock pays it: the scheduler's budget prices passes alone.
+    public var stepOverhead: StepOverhead?
 
-    public init(coefficients: Coefficients) { self.coefficients = coefficients }
+    public init(coefficients: Coefficients, stepOverhead: StepOverhead? = nil) {
+        self.coefficients = coefficients
+        self.stepOverhead = stepOverhead
+    }
+
+    /// Host overhead of one engine step over `sequences` sequences, in ms (0 when not measured).
+    public func stepOverheadMs(sequences: Int) -> Double { stepOverhead?.ms(sequences: sequences) ?? 0 }
+
 
     /// Fits the coefficients to every row of `profile`, minimizing relative squared error, with
-    /// every coefficient ≥ 0 (a negative price is noise; it would, say, make deep holes look cheap):
+    /// every price ≥ 0 (the lone-decode correction is signed; a negative price is noise; it would, say, make deep holes look cheap):
     /// a coefficient that comes out negative is fixed at 0 and the rest refitted. A feature that is
     /// 0 in every row (no decode rows, no pass beyond the large-pass knee) is fixed at 0, except that
     /// without decode rows a decode token is priced as a prefill token. The distinct-key prices need
@@ -84,6 +105,7 @@ public struct CostModel: Equatable, Sendable {
             if best == nil || error < best!.error { best = (model, error) }
         }
         self = best!.model
+        stepOverhead = profile.step
     }
 
     private init(fitting profile: CostProfile, decodeCachedKeys knee: Int, distinctKeys: Bool) throws {
@@ -93,6 +115,9 @@ public struct CostModel: Equatable, Sendable {
         var active = (0 ..< width).filter { f in rows.contains { $0.features[f] != 0 } }
         // Without shared-context rows, distinct keys equal Σ context in every row: not identifiable.
         if !distinctKeys { active.removeAll { $0 == 8 || $0 == 9 } }
+        // The lone-decode line needs at least 3 single-decode rows over at least 2 contexts.
+        let lone = profile.decode.filter { $0.B == 1 }
+        if lone.count < 3 || Set(lone.map(\.P)).count < 2 { active.removeAll { Self.signedFeatures.contains($0) } }
         var beta = [Double](repeating: 0, count: width)
         while true {
             guard
@@ -102,14 +127,16 @@ public struct CostModel: Equatable, Sendable {
             else { throw CostModelError.singularFit }
             beta = [Double](repeating: 0, count: width)
             for (j, feature) in active.enumerated() { beta[feature] = solved[j] }
-            guard let worst = active.indices.min(by: { solved[$0] < solved[$1] }), solved[worst] < 0, active.count > 1
+            let priced = active.indices.filter { !Self.signedFeatures.contains(active[$0]) }
+            guard let worst = priced.min(by: { solved[$0] < solved[$1] }), solved[worst] < 0, active.count > 1
             else { break }
             active.remove(at: worst)
         }
         coefficients = Coefficients(constant: beta[0], perPrefix: beta[1], perToken: beta[2], perAttended: beta[3],
                                     perSmallPassToken: beta[4], perDecodeContext: beta[5], perLargePassToken: beta[6],
                                     perDecodeToken: active.contains(7) ? beta[7] : beta[2], perDecodeDistinctKey: beta[8],
-                                    perDecodeUncachedKey: beta[9], decodeCachedKeys: knee)
+                                    perDecodeUncachedKey: beta[9], decodeCachedKeys: knee, perLoneDecode: beta[10],
+                                    perLoneDecodeContext: beta[11])
     }
 
     /// The H100 Llama-3-8B model fitted from the shipped profile.
@@ -140,6 +167,9 @@ public struct CostModel: Equatable, Sendable {
             t += coefficients.perDecodeToken * Double(decodeContexts.count) + coefficients.perDecodeContext * Double(context)
                 + coefficients.perDecodeDistinctKey * distinct
                 + coefficients.perDecodeUncachedKey * max(distinct - Double(coefficients.decodeCachedKeys), 0)
+            if decodeContexts.count == 1 && segments.allSatisfy(\.isEmpty) {
+                t += coefficients.perLoneDecode + coefficients.perLoneDecodeContext * Double(context)
+            }
         }
         return t + coefficients.perSmallPassToken * Double(min(tokens, Self.smallPassTokens))
             + coefficients.perLargePassToken * Double(max(tokens - Self.largePassTokens, 0))
@@ -165,6 +195,9 @@ public struct CostModel: Equatable, Sendable {
         return e.isEmpty ? 0 : e.reduce(0, +) / Double(e.count)
     }
 
+    /// Features whose coefficient may be negative (the lone-decode correction); every other price is ≥ 0.
+    static let signedFeatures: Set<Int> = [10, 11]
+
     /// Passes up to this many tokens pay `perSmallPassToken` per token on top.
     public static let smallPassTokens = 64
     /// A pass's tokens beyond this many pay `perLargePassToken` each on top (Sarathi-Serve's
@@ -172,18 +205,20 @@ public struct CostModel: Equatable, Sendable {
     public static let largePassTokens = 512
 
     /// Features (1, ΣP, ΣC, Σ(2PC + C²), min(T, 64), Σ decode context, max(T − 512, 0), decode tokens,
-    /// distinct decode context D, max(D − knee, 0)) of each profile row (T tokens in the pass), with its
-    /// measured time.
+    /// distinct decode context D, max(D − knee, 0), lone decode, lone decode's context) of each profile
+    /// row (T tokens in the pass), with its measured time.
     static func fitRows(_ profile: CostProfile, decodeCachedKeys knee: Int) -> [(features: [Double], ms: Double)] {
         let prefill = profile.prefill.map { r -> ([Double], Double) in
             let (p, c) = (Double(r.P), Double(r.C))
-            return ([1, p, c, 2 * p * c + c * c, min(c, Double(smallPassTokens)), 0, max(c - Double(largePassTokens), 0), 0, 0, 0], r.ms)
+            return ([1, p, c, 2 * p * c + c * c, min(c, Double(smallPassTokens)), 0, max(c - Double(largePassTokens), 0), 0, 0, 0, 0, 0],
+                    r.ms)
         }
         let decode = profile.decode.map { r -> ([Double], Double) in
             let (p, b) = (Double(r.P), Double(r.B))
             let distinct = Double(r.distinctContext ?? r.B * r.P)
+            let lone = r.B == 1 ? 1.0 : 0
             return ([1, 0, 0, 0, min(b, Double(smallPassTokens)), b * p, max(b - Double(largePassTokens), 0), b, distinct,
-                     max(distinct - Double(knee), 0)], r.ms)
+                     max(distinct - Double(knee), 0), lone, lone * p], r.ms)
         }
         return (prefill + decode).map { (features: $0.0, ms: $0.1) }
     }

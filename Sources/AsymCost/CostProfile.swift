@@ -32,15 +32,18 @@ public struct CostProfile: Codable, Equatable, Sendable {
     public var model: String
     public var prefill: [PrefillRow]
     public var decode: [DecodeRow]
+    /// The engine's host time per step outside the pass (nil: not measured, e.g. GPU profiles).
+    public var step: StepOverhead?
 
     public static let formatName = "asymcache-profile-v1"
 
-    public init(device: String, model: String, prefill: [PrefillRow], decode: [DecodeRow]) {
+    public init(device: String, model: String, prefill: [PrefillRow], decode: [DecodeRow], step: StepOverhead? = nil) {
         self.format = Self.formatName
         self.device = device
         self.model = model
         self.prefill = prefill
         self.decode = decode
+        self.step = step
     }
 
     /// Reads either our own `asymcache-profile-v1` JSON or the per-layer H100 format

@@ -2,7 +2,8 @@ import AsymCore
 import AsymCost
 
 /// A `ModelExecutor` that computes no model: each pass advances `clock` by the cost model's
-/// predicted time for its segments and returns all-zero logits over a 2-token vocabulary.
+/// predicted time for its segments, plus its step overhead (the engine's host time outside the
+/// pass, for the pass's sequence count), and returns all-zero logits over a 2-token vocabulary.
 ///
 /// Every segment of every sequence is priced by its absolute position range; a sequence whose
 /// whole pass is one token at position P (a decode) is priced as a decode at context P, as the
@@ -15,9 +16,10 @@ public final class SimulatedExecutor: ModelExecutor {
     public let blockCount: Int
     public let costModel: CostModel
     public let clock: VirtualClock
-    /// Passes run and their summed predicted time, in ms.
+    /// Passes run, their summed predicted time and their summed step overhead, in ms.
     public private(set) var passCount = 0
     public private(set) var busyMs = 0.0
+    public private(set) var overheadMs = 0.0
     private var ranges: [Range<Int>] = []
     private var decodeContexts: [Int] = []
     private var sharedContext: SharedContextCounter
@@ -46,9 +48,11 @@ public final class SimulatedExecutor: ModelExecutor {
             }
         }
         let ms = costModel.passTime(segments: ranges, decodeContexts: decodeContexts, sharedDecodeContext: shared)
+        let overhead = costModel.stepOverheadMs(sequences: plan.sequences.count)
         passCount += 1
         busyMs += ms
-        clock.advance(by: ms / 1000)
+        overheadMs += overhead
+        clock.advance(by: (ms + overhead) / 1000)
         return plan.sequences.map { s in
             SequenceLogits(positions: s.logitPositions, values: [Float](repeating: 0, count: s.logitPositions.count * vocabularySize),
                            vocabularySize: vocabularySize)

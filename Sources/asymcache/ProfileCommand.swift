@@ -31,12 +31,18 @@ struct ProfileCommand: ParsableCommand {
         progress.finish()
         var profile = fitRows
         profile.model = loaded.name
+        profile.step = try profiler.measureStepOverhead(tokenizer: loaded.tokenizer)
         try profile.encoded().write(to: URL(fileURLWithPath: out))
         let model = try CostModel(fitting: profile)
         let c = model.coefficients
-        print(String(format: "fitted: t = %.3f + %.3g·min(T, 64) + %.3g·max(T − 512, 0) + Σ_segments(%.3g·P + %.4g·C + %.3g·(2PC + C²)) + Σ_decodes(%.4g + %.3g·P) + %.3g·D + %.3g·max(D − %d, 0) ms (D: distinct decode context)",
+        print(String(format: "fitted: t = %.3f + %.3g·min(T, 64) + %.3g·max(T − 512, 0) + Σ_segments(%.3g·P + %.4g·C + %.3g·(2PC + C²)) + Σ_decodes(%.4g + %.3g·P) + %.3g·D + %.3g·max(D − %d, 0) [+ %.3g + %.3g·P for a lone decode] ms (D: distinct decode context)",
                      c.constant, c.perSmallPassToken, c.perLargePassToken, c.perPrefix, c.perToken, c.perAttended, c.perDecodeToken,
-                     c.perDecodeContext, c.perDecodeDistinctKey, c.perDecodeUncachedKey, c.decodeCachedKeys))
+                     c.perDecodeContext, c.perDecodeDistinctKey, c.perDecodeUncachedKey, c.decodeCachedKeys, c.perLoneDecode,
+                     c.perLoneDecodeContext))
+        if let step = profile.step {
+            print(String(format: "engine step overhead (host time outside the pass): %.1f µs + %.2f µs per sequence",
+                         1000 * step.fixedMs, 1000 * step.perSequenceMs))
+        }
         print("fit error (mean, on the \(profile.prefill.count + profile.decode.count) fitting points): "
               + String(format: "%.1f%%", 100 * model.meanRelativeError(on: profile)))
         print("\nheld-out points:\n| kind | P | C or B | measured ms | predicted ms | error |\n|---|---:|---:|---:|---:|---:|")

@@ -1,0 +1,57 @@
+import AsymCore
+import AsymCost
+import AsymKV
+import AsymModel
+import AsymScheduler
+import AsymTokenizer
+import Foundation
+
+extension Profiler {
+    /// Measures the engine's host time per step outside the forward pass (scheduler, cache
+    /// manager, sampling, detokenizing, events), which the simulator adds to each pass.
+    ///
+    /// For each batch size S in `batches`, S requests (distinct `promptLength`-token prompts,
+    /// `outputLength` greedy tokens each, EOS ignored) run to the end on a fresh `EngineCore` over
+    /// this model. Every decode-only step gives one sample: its wall time minus the executor's.
+    /// The line `StepOverhead.fit` draws through each S's median sample (`rounds` runs per S).
+    public func measureStepOverhead(tokenizer: Tokenizer?, batches: [Int] = [1, 4, 16, 32], promptLength: Int = 32,
+                                    outputLength: Int = 32) throws -> StepOverhead {
+        precondition(batches.count >= 2 && promptLength > 0 && outputLength > 1)
+        let blockSize = 16
+        let perSequence = (promptLength + outputLength) / blockSize + 2
+        let vocabulary = model.config.vocabularySize
+        // Any valid cost model will do: the fixed budget does not consult it.
+        let flat = CostModel(coefficients: .init(constant: 1, perPrefix: 0, perToken: 0.01, perAttended: 0))
+        var medians: [(sequences: Int, ms: Double)] = []
+        for s in batches {
+            var samples: [Double] = []
+            for _ in 0 ..< rounds {
+                let runner = ModelRunner(model: model, source: "profile", blockCount: s * perSequence, blockSize: blockSize,
+                                         kvElementType: kvElementType)
+                let config = EngineConfig(policy: .lruPrefix,
+                                          scheduler: SchedulerConfig(budget: .fixed(s * promptLength), maxRunningSequences: s),
+                                          contextLimit: model.config.maxPositionEmbeddings)
+                let engine = EngineCore(executor: runner, tokenizer: tokenizer, eosTokenIDs: [], costModel: flat, config: config,
+                                        clock: EngineClock.monotonicSeconds)
+                for i in 0 ..< s {
+                    let prompt = (0 ..< promptLength).map { TokenID(truncatingIfNeeded: (i * 7919 + $0 * 104_729 + 17) % vocabulary) }
+                    try engine.add(GenerationRequest(prompt: .tokens(prompt),
+                                                     sampling: SamplingParams(temperature: 0, maxTokens: outputLength, ignoreEOS: true))) { _ in }
+                }
+                while engine.hasWork {
+                    let before = engine.stats
+                    let start = EngineClock.monotonicSeconds()
+                    engine.step()
+                    let wall = EngineClock.monotonicSeconds() - start
+                    let after = engine.stats
+                    if after.prefillTokens == before.prefillTokens && after.decodeTokens - before.decodeTokens == s {
+                        samples.append(1000 * (wall - (after.executeSeconds - before.executeSeconds)))
+                    }
+                }
+            }
+            guard !samples.isEmpty else { continue }
+            medians.append((s, samples.sorted()[samples.count / 2]))
+        }
+        return StepOverhead.fit(medians) ?? StepOverhead(fixedMs: medians.first?.ms ?? 0, perSequenceMs: 0)
+    }
+}
