@@ -110,17 +110,11 @@ public struct ModelBench {
     public let loaded: LoadedModel
     public let configuration: BenchConfiguration
     public let costModel: CostModel
-    /// Measures the host's slowdown against the cost profile (`HostSpeedProbe.measure`); when set,
-    /// it runs before each variant and after the last, and each result gets the mean of the probes
-    /// around its run (`VariantResult.hostSlowdown`).
-    public var probeHostSlowdown: (() throws -> HostSlowdown)?
 
-    public init(loaded: LoadedModel, configuration: BenchConfiguration, costModel: CostModel,
-                probeHostSlowdown: (() throws -> HostSlowdown)? = nil) {
+    public init(loaded: LoadedModel, configuration: BenchConfiguration, costModel: CostModel) {
         self.loaded = loaded
         self.configuration = configuration
         self.costModel = costModel
-        self.probeHostSlowdown = probeHostSlowdown
     }
 
     public func makeWorkload() throws -> Workload {
@@ -132,19 +126,13 @@ public struct ModelBench {
     public func run(_ workload: Workload, machine: String, progress: (Int, Int) -> Void = { _, _ in }) throws -> BenchReport {
         let start = Date()
         let kvTokens = configuration.kvTokens(for: workload)
-        var probes: [HostSlowdown] = []
-        let bench = SideBySideBench(workload: workload, variants: try configuration.variants()) { [probeHostSlowdown] variant in
-            if let probeHostSlowdown { probes.append(try probeHostSlowdown()) }
+        let bench = SideBySideBench(workload: workload, variants: try configuration.variants()) { variant in
             let clock = WarpClock()
             let engine = loaded.makeEngine(policy: variant.policy, kvCacheTokens: kvTokens, budget: variant.budget,
                                            costModel: costModel, admissionOrder: variant.admissionOrder, clock: clock.now)
             return (engine, clock)
         }
-        var (results, lossless) = try bench.run(progress: progress)
-        if let probeHostSlowdown, probes.count == results.count {
-            probes.append(try probeHostSlowdown())
-            for i in results.indices { results[i].hostSlowdown = probes[i].averaged(with: probes[i + 1]) }
-        }
+        let (results, lossless) = try bench.run(progress: progress)
         return BenchReport(model: loaded.name, machine: machine, workload: workload, kvCacheTokens: kvTokens,
                            workingSetTokens: workload.workingSetTokens(), variants: results, lossless: lossless,
                            wallSeconds: Date().timeIntervalSince(start))

@@ -33,15 +33,21 @@ public struct VariantResult: Sendable, Codable {
     /// The same over decode-only passes.
     public var decodeOnlyExecuteSeconds: Double?
     public var decodeOnlyPredictedSeconds: Double?
-    /// How much slower than its cost profile the host ran around this run (the mean of host-speed
-    /// probes right before and right after it), when the bench probed.
-    public var hostSlowdown: HostSlowdown?
     /// Seconds the engine's steps spent outside the pass (scheduler, cache manager, sampling,
     /// events): what the profile's step overhead stands for.
     public var stepOverheadSeconds: Double?
     /// Ascending per-call samples, for CDF plots.
     public var ttftSamples: [Double]
     public var tpotSamples: [Double]
+
+    /// How much slower this run's passes were than the cost model predicted: measured over
+    /// predicted execute time of its passes with prefill tokens, and of its decode-only passes.
+    /// Nil without recorded times.
+    public var passSlowdown: HostSlowdown? {
+        guard let e = executeSeconds, let p = predictedExecuteSeconds, let de = decodeOnlyExecuteSeconds,
+              let dp = decodeOnlyPredictedSeconds, e > de, p > dp, de > 0, dp > 0 else { return nil }
+        return HostSlowdown(prefill: (e - de) / (p - dp), decode: de / dp)
+    }
 
     /// Tokens computed for prompts: holes rebuilt plus uncached suffixes.
     public var recomputedTokens: Int { holeTokens + suffixTokens }

@@ -1,6 +1,8 @@
 /// How much slower than its cost profile a host runs, for each kind of pass: decode batches are
 /// bound by memory traffic and prefill chunks by arithmetic, so a busy neighbour slows them by
-/// different amounts. 1 is the profile's speed; 1.05 is 5% slower.
+/// different amounts. 1 is the profile's speed; 1.05 is 5% slower. On a shared machine it drifts
+/// by several percent from run to run (measured), which a closed loop near saturation turns into
+/// tens of percent of latency.
 public struct HostSlowdown: Codable, Equatable, Sendable {
     public var prefill: Double
     public var decode: Double
@@ -12,11 +14,6 @@ public struct HostSlowdown: Codable, Equatable, Sendable {
     }
 
     public static let none = HostSlowdown(prefill: 1, decode: 1)
-
-    /// The mean of two probes (say, before and after a run).
-    public func averaged(with other: HostSlowdown) -> HostSlowdown {
-        HostSlowdown(prefill: (prefill + other.prefill) / 2, decode: (decode + other.decode) / 2)
-    }
 }
 
 extension CostModel {

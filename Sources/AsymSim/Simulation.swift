@@ -24,9 +24,9 @@ public struct Simulation {
     public var costModel: CostModel
     public var capacity: KVCapacity
     public var blockSize = 16
-    /// How much slower than `costModel` the host ran for a variant, by variant name (the bench's
-    /// host-speed probe): that variant's passes are priced by `costModel.scaled(by:)`, while its
-    /// scheduler keeps `costModel`, as the measured engine's did. Absent: 1.
+    /// How much slower than `costModel` the host ran for a variant, by variant name (the measured
+    /// run's `passSlowdown`): that variant's passes are priced by `costModel.scaled(by:)`, while its
+    /// scheduler keeps `costModel`, as the measured engine's did. Absent: the profile's speed.
     public var hostSlowdown: [String: HostSlowdown] = [:]
     public var maxRunningSequences = 256
     public var maxWaitingRequests = 4096

@@ -1,5 +1,4 @@
 import AsymBench
-import AsymCost
 import AsymEngine
 import AsymModel
 import AsymScheduler
@@ -27,7 +26,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Directory for results.json, report.md and plot.svg.")
     var out: String = "bench-results"
 
-    @Flag(help: "Also run the simulator on the same workload, KV memory and cost model, and print its mean TTFT and TPOT next to the measured ones (validates the simulator on this machine). The host's speed against the profile is probed around each policy's run (about 0.2 s each), and the simulation prices that policy's passes at it.")
+    @Flag(help: "Also run the simulator on the same workload, KV memory and cost model, and print its mean TTFT and TPOT next to the measured ones (validates the simulator on this machine), with the profile as is and at the speed each run's own passes showed against it.")
     var simulate = false
 
     func run() throws {
@@ -35,13 +34,8 @@ struct BenchCommand: ParsableCommand {
         config.kvCacheTokens = kvCacheTokens
 
         let loaded = try LoadedModel.load(modelOption.model, weightType: try modelOption.weightType(), kvElementType: try modelOption.kvElementType())
-        let costProfile = try loaded.costProfile(profile: profile.map { URL(fileURLWithPath: $0) })
-        let costModel = try CostModel(fitting: costProfile)
-        var bench = ModelBench(loaded: loaded, configuration: config, costModel: costModel)
-        if simulate {
-            let probe = HostSpeedProbe(loaded: loaded, reference: costProfile, costModel: costModel)
-            bench.probeHostSlowdown = probe.measure
-        }
+        let costModel = try loaded.costModel(profile: profile.map { URL(fileURLWithPath: $0) })
+        let bench = ModelBench(loaded: loaded, configuration: config, costModel: costModel)
         let work = try bench.makeWorkload()
         let kv = config.kvTokens(for: work)
         printRunHeader(work, kvTokens: kv, variants: variants)
@@ -59,14 +53,13 @@ struct BenchCommand: ParsableCommand {
                                    kvHeads: c.kvHeadCount, headDim: c.headDim, intermediateSize: c.intermediateSize,
                                    vocabularySize: c.vocabularySize, contextLimit: c.maxPositionEmbeddings, bytesPerElement: 4)
             var simulation = Simulation(configuration: config, shape: shape, costModel: costModel, capacity: .tokens(kv))
-            let unprobed = try simulation.run(work, machine: "cost model of this bench")
-            for v in report.variants { simulation.hostSlowdown[v.name] = v.hostSlowdown }
-            let predicted = try simulation.run(work, machine: "cost model of this bench, at the probed host speed")
-            let validation = SimulationValidation(measured: report, simulated: predicted, unprobed: unprobed)
-            print("\nsimulator vs measurement (same workload, KV memory and cost model; passes priced at the host speed probed around each run):\n"
-                  + validation.table())
-            print(String(format: "largest error: %.1f%% (with the profile as is: %.1f%%)", 100 * validation.worstError,
-                         100 * (validation.worstUnprobedError ?? .nan)))
+            let predicted = try simulation.run(work, machine: "cost model of this bench")
+            for v in report.variants { simulation.hostSlowdown[v.name] = v.passSlowdown }
+            let atRunSpeed = try simulation.run(work, machine: "cost model of this bench, at each run's pass speed")
+            let validation = SimulationValidation(measured: report, simulated: predicted, atRunSpeed: atRunSpeed)
+            print("\nsimulator vs measurement (same workload, KV memory and cost model):\n" + validation.table())
+            print(String(format: "largest error: %.1f%% (at the run's pass speed: %.1f%%)", 100 * validation.worstError,
+                         100 * (validation.worstAtRunSpeedError ?? .nan)))
         }
         let files = try report.write(to: URL(fileURLWithPath: out, isDirectory: true))
         print("wrote " + files.map { out + "/" + $0.lastPathComponent }.joined(separator: ", ")
