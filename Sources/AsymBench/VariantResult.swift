@@ -1,4 +1,3 @@
-import AsymCost
 import Foundation
 
 /// The metrics of one policy variant on one workload. Latencies in seconds; token counts summed

@@ -24,10 +24,6 @@ public struct Simulation {
     public var costModel: CostModel
     public var capacity: KVCapacity
     public var blockSize = 16
-    /// How much slower than `costModel` the host ran for a variant, by variant name (the measured
-    /// run's `passSlowdown`): that variant's passes are priced by `costModel.scaled(by:)`, while its
-    /// scheduler keeps `costModel`, as the measured engine's did. Absent: the profile's speed.
-    public var hostSlowdown: [String: HostSlowdown] = [:]
     public var maxRunningSequences = 256
     public var maxWaitingRequests = 4096
 
@@ -60,8 +56,7 @@ public struct Simulation {
     public func makeEngine(_ variant: PolicyVariant, kvTokens: Int) -> (engine: EngineCore, clock: VirtualClock) {
         let clock = VirtualClock()
         let blocks = max(1, (kvTokens + blockSize - 1) / blockSize)
-        let pricing = hostSlowdown[variant.name].map { costModel.scaled(by: $0) } ?? costModel
-        let executor = SimulatedExecutor(blockCount: blocks, blockSize: blockSize, costModel: pricing, clock: clock)
+        let executor = SimulatedExecutor(blockCount: blocks, blockSize: blockSize, costModel: costModel, clock: clock)
         let config = EngineConfig(
             policy: variant.policy,
             scheduler: SchedulerConfig(budget: variant.budget, maxRunningSequences: maxRunningSequences,

@@ -2,9 +2,9 @@ import AsymCost
 import Foundation
 import Testing
 
-@Suite("Cost model: lone decodes, step overhead, host slowdown")
+@Suite("Cost model: lone decodes and step overhead")
 struct CostModelCalibrationTests {
-    /// A model with every kind of price, so that both factors of a slowdown show.
+    /// A model with a lone-decode correction.
     static let truth = CostModel(coefficients: .init(constant: 0.1, perPrefix: 1e-4, perToken: 0.05, perAttended: 2e-5,
                                                      perSmallPassToken: 0.004, perDecodeContext: 1e-4, perDecodeToken: 0.06,
                                                      perLoneDecode: 0.04, perLoneDecodeContext: -1e-5))
@@ -31,22 +31,6 @@ struct CostModelCalibrationTests {
         let sparse = decode.filter { $0.B != 1 || $0.P != 1024 }
         let without = try CostModel(fitting: CostProfile(device: "t", model: "t", prefill: prefill, decode: sparse))
         #expect(without.coefficients.perLoneDecode == 0 && without.coefficients.perLoneDecodeContext == 0)
-    }
-
-    @Test func slowdownScalesDecodeAndPrefillPricesApart() {
-        var model = Self.truth
-        model.stepOverhead = StepOverhead(fixedMs: 0.01, perSequenceMs: 0.002)
-        let slow = model.scaled(by: HostSlowdown(prefill: 2, decode: 3))
-        // A decode-only pass pays the decode factor throughout.
-        let decodes = [300, 700, 900]
-        #expect(abs(slow.passTime(segments: [], decodeContexts: decodes) - 3 * model.passTime(segments: [], decodeContexts: decodes)) < 1e-12)
-        #expect(abs(slow.stepOverheadMs(sequences: 4) - 3 * model.stepOverheadMs(sequences: 4)) < 1e-15)
-        // A prefill pass pays the prefill factor on its segments, the decode factor on the per-pass prices.
-        let segments = [256 ..< 512]
-        let perPass = model.coefficients.constant + model.coefficients.perSmallPassToken * 64
-        let expected = 3 * perPass + 2 * (model.passTime(segments: segments) - perPass)
-        #expect(abs(slow.passTime(segments: segments) - expected) < 1e-12)
-        #expect(model.scaled(by: .none) == model)
     }
 
     @Test func stepOverheadFitDrawsTheLineAndClampsNoise() throws {
