@@ -57,6 +57,10 @@ struct BenchCommand: ParsableCommand {
             let validation = SimulationValidation(measured: report, simulated: predicted)
             print("\nsimulator vs measurement (same workload, KV memory and cost model):\n" + validation.table())
             print(String(format: "largest error: %.1f%%", 100 * validation.worstError))
+            let drift = validation.rows.compactMap(\.passSlowdown).map { max(abs($0.prefill - 1), abs($0.decode - 1)) }.max() ?? 0
+            if drift > 0.05 {
+                print(String(format: "this machine ran up to %.0f%% off the profile's speed; near saturation that moves TTFT and TPOT by several times as much: profile it now (asymcache profile --out p.json) and pass --profile p.json for a tighter check", 100 * drift))
+            }
         }
         let files = try report.write(to: URL(fileURLWithPath: out, isDirectory: true))
         print("wrote " + files.map { out + "/" + $0.lastPathComponent }.joined(separator: ", ")
