@@ -4,6 +4,9 @@ import AsymCost
 /// A `ModelExecutor` that computes no model: each pass advances `clock` by the cost model's
 /// predicted time for its segments, plus its step overhead (the engine's host time outside the
 /// pass, for the pass's sequence count), and returns all-zero logits over a 2-token vocabulary.
+/// With `jitter` > 0 each pass's time is multiplied by a factor drawn uniformly with mean 1 and that
+/// standard deviation (from a generator seeded by `seed`), as real pass times scatter around the
+/// model's prediction.
 ///
 /// Every segment of every sequence is priced by its absolute position range; a sequence whose
 /// whole pass is one token at position P (a decode) is priced as a decode at context P, as the
@@ -16,6 +19,9 @@ public final class SimulatedExecutor: ModelExecutor {
     public let blockCount: Int
     public let costModel: CostModel
     public let clock: VirtualClock
+    /// Relative standard deviation of pass times (0: every pass takes exactly its prediction).
+    public let jitter: Double
+    private var random: SplitMix64
     /// Passes run, their summed predicted time and their summed step overhead, in ms.
     public private(set) var passCount = 0
     public private(set) var busyMs = 0.0
@@ -24,8 +30,10 @@ public final class SimulatedExecutor: ModelExecutor {
     private var decodeContexts: [Int] = []
     private var sharedContext: SharedContextCounter
 
-    public init(blockCount: Int, blockSize: Int, costModel: CostModel, clock: VirtualClock) {
-        precondition(blockCount > 0 && blockSize > 0)
+    public init(blockCount: Int, blockSize: Int, costModel: CostModel, clock: VirtualClock, jitter: Double = 0, seed: UInt64 = 0) {
+        precondition(blockCount > 0 && blockSize > 0 && jitter >= 0 && jitter < 0.5)
+        self.jitter = jitter
+        random = SplitMix64(seed: seed)
         self.blockCount = blockCount
         self.blockSize = blockSize
         self.costModel = costModel
@@ -47,7 +55,8 @@ public final class SimulatedExecutor: ModelExecutor {
                 for segment in sequence.segments { ranges.append(segment.positions) }
             }
         }
-        let ms = costModel.passTime(segments: ranges, decodeContexts: decodeContexts, sharedDecodeContext: shared)
+        var ms = costModel.passTime(segments: ranges, decodeContexts: decodeContexts, sharedDecodeContext: shared)
+        if jitter > 0 { ms *= 1 + jitter * 3.0.squareRoot() * (2 * random.nextUnit() - 1) }
         let overhead = costModel.stepOverheadMs(sequences: plan.sequences.count)
         passCount += 1
         busyMs += ms

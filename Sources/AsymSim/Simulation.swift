@@ -24,6 +24,11 @@ public struct Simulation {
     public var costModel: CostModel
     public var capacity: KVCapacity
     public var blockSize = 16
+    /// Relative standard deviation of simulated pass times (`SimulatedExecutor.jitter`); 0: exact.
+    public var jitter = 0.0
+    /// Seeds the jitter: runs with the same seed are identical; every variant of a run draws the same
+    /// sequence (common random numbers, so variants differ by policy, not by luck).
+    public var jitterSeed: UInt64 = 0
     public var maxRunningSequences = 256
     public var maxWaitingRequests = 4096
 
@@ -56,7 +61,8 @@ public struct Simulation {
     public func makeEngine(_ variant: PolicyVariant, kvTokens: Int) -> (engine: EngineCore, clock: VirtualClock) {
         let clock = VirtualClock()
         let blocks = max(1, (kvTokens + blockSize - 1) / blockSize)
-        let executor = SimulatedExecutor(blockCount: blocks, blockSize: blockSize, costModel: costModel, clock: clock)
+        let executor = SimulatedExecutor(blockCount: blocks, blockSize: blockSize, costModel: costModel, clock: clock,
+                                         jitter: jitter, seed: jitterSeed)
         let config = EngineConfig(
             policy: variant.policy,
             scheduler: SchedulerConfig(budget: variant.budget, maxRunningSequences: maxRunningSequences,
@@ -79,6 +85,20 @@ public struct Simulation {
         return BenchReport(model: "\(shape.name) (SIMULATED: no model computed)", machine: "simulated, cost profile \(machine)",
                            workload: workload, kvCacheTokens: kv, workingSetTokens: workload.workingSetTokens(blockSize: blockSize),
                            variants: results, lossless: lossless, wallSeconds: Date().timeIntervalSince(start))
+    }
+}
+
+extension Simulation {
+    /// `count` runs of `workload` with jitter seeds 1…count: a closed loop near saturation is chaotic
+    /// (a 0.5% change of every price moved agents' simulated mean TTFT by 6–11%: measured), so one
+    /// run is one sample and the mean over replicas is the prediction.
+    public func replicas(_ count: Int, of workload: Workload, machine: String) throws -> [BenchReport] {
+        precondition(count > 0)
+        return try (1 ... count).map { i in
+            var replica = self
+            replica.jitterSeed = UInt64(i)
+            return try replica.run(workload, machine: machine)
+        }
     }
 }
 

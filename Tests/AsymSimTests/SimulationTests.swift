@@ -76,13 +76,13 @@ private final class Summaries {
 
     // Validation pairs policies by name: a run against itself is exact; a slower cost model is
     // reported as a positive error.
-    let exact = SimulationValidation(measured: first, simulated: second)
+    let exact = SimulationValidation(measured: first, replicas: [second])
     #expect(exact.rows.count == 2 && exact.worstError == 0)
     // On a virtual clock a pass lasts exactly its predicted time.
     #expect(exact.rows.allSatisfy { r in r.passSlowdown.map { abs($0.prefill - 1) + abs($0.decode - 1) < 1e-9 } ?? false })
     let slower = CostModel(coefficients: .init(constant: 4, perPrefix: 0.002, perToken: 0.1, perAttended: 2e-5))
     let slow = Simulation(configuration: config, shape: .kjvLlama12M, costModel: slower, capacity: .workingSetFraction)
-    let againstSlow = SimulationValidation(measured: other, simulated: try slow.run(try slow.makeWorkload(), machine: "test"))
+    let againstSlow = SimulationValidation(measured: other, replicas: [try slow.run(try slow.makeWorkload(), machine: "test")])
     #expect(againstSlow.rows.allSatisfy { $0.ttftError > 0 && $0.tpotError > 0 })
     #expect(againstSlow.table().contains("| asym |"))
 }

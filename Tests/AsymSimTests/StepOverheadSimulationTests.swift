@@ -36,3 +36,32 @@ private func runOneRequest(step: StepOverhead?) throws -> Double {
     #expect(abs(try runOneRequest(step: nil) - 0.014) < 1e-12)
     #expect(abs(try runOneRequest(step: StepOverhead(fixedMs: 0.5, perSequenceMs: 0.25)) - 0.0155) < 1e-12)
 }
+
+@Test func jitteredReplicasAreSeededAndCenteredOnThePrediction() throws {
+    let config = smallChat(users: 4, lengthScale: 0.1)
+    let cost = CostModel(coefficients: .init(constant: 2, perPrefix: 0.001, perToken: 0.05, perAttended: 1e-5))
+    var simulation = Simulation(configuration: config, shape: .kjvLlama12M, costModel: cost, capacity: .workingSetFraction)
+    let workload = try simulation.makeWorkload()
+    let exact = try simulation.run(workload, machine: "test")
+    simulation.jitter = 0.05
+    let replicas = try simulation.replicas(3, of: workload, machine: "test")
+    let again = try simulation.replicas(3, of: workload, machine: "test")
+    for (a, b) in zip(replicas, again) { #expect(a.variants[0].ttftSamples == b.variants[0].ttftSamples) }
+    #expect(replicas[0].variants[0].ttftSamples != replicas[1].variants[0].ttftSamples)
+    // Scattered passes average to their prediction: total simulated pass time stays within 2% of what
+    // the scheduler predicted for the same passes, and outputs stay identical.
+    for r in replicas {
+        for v in r.variants {
+            let e = try #require(v.executeSeconds), p = try #require(v.predictedExecuteSeconds)
+            #expect(abs(e / p - 1) < 0.02, "\(v.name): \(e) s against \(p) s predicted")
+        }
+        #expect(r.lossless.identical)
+    }
+    #expect(exact.variants[0].ttftSamples != replicas[0].variants[0].ttftSamples)
+    // The validation averages the replicas and reports their range.
+    let validation = SimulationValidation(measured: exact, replicas: replicas)
+    for row in validation.rows {
+        #expect(row.simulatedTTFTRange.contains(row.simulatedTTFT) && row.simulatedTPOTRange.contains(row.simulatedTPOT))
+        #expect(row.simulatedTTFTRange.lowerBound < row.simulatedTTFTRange.upperBound)
+    }
+}
