@@ -9,15 +9,15 @@ import Foundation
 public struct SimulationValidation: Sendable {
     public struct Row: Sendable {
         public var policy: String
-        /// Simulated values are means over the replicas; the ranges their lowest and highest.
-        public var measuredTTFT: Double, simulatedTTFT: Double, simulatedTTFTRange: ClosedRange<Double>
-        public var measuredTPOT: Double, simulatedTPOT: Double, simulatedTPOTRange: ClosedRange<Double>
+        /// Simulated values: mean, lowest and highest over the replicas.
+        public var measuredTTFT: Double, simulatedTTFT: Spread
+        public var measuredTPOT: Double, simulatedTPOT: Spread
         /// Measured over predicted time of the run's passes with prefill tokens and of its
         /// decode-only passes (`VariantResult.passSlowdown`).
         public var passSlowdown: HostSlowdown?
-        /// (simulated − measured) / measured.
-        public var ttftError: Double { (simulatedTTFT - measuredTTFT) / measuredTTFT }
-        public var tpotError: Double { (simulatedTPOT - measuredTPOT) / measuredTPOT }
+        /// (simulated mean − measured) / measured.
+        public var ttftError: Double { (simulatedTTFT.mean - measuredTTFT) / measuredTTFT }
+        public var tpotError: Double { (simulatedTPOT.mean - measuredTPOT) / measuredTPOT }
     }
 
     public var rows: [Row]
@@ -28,12 +28,10 @@ public struct SimulationValidation: Sendable {
         rows = measured.variants.compactMap { m in
             let simulated = replicas.compactMap { $0.variants.first { $0.name == m.name } }
             let ttft = simulated.compactMap { $0.timeToFirstToken?.mean }, tpot = simulated.compactMap { $0.timePerOutputToken?.mean }
-            guard !replicas.isEmpty, ttft.count == replicas.count, tpot.count == replicas.count,
+            guard ttft.count == replicas.count, tpot.count == replicas.count, let st = Spread(ttft), let sp = Spread(tpot),
                   let mt = m.timeToFirstToken?.mean, let mp = m.timePerOutputToken?.mean, mt > 0, mp > 0
             else { return nil }
-            return Row(policy: m.name, measuredTTFT: mt, simulatedTTFT: ttft.reduce(0, +) / Double(ttft.count),
-                       simulatedTTFTRange: ttft.min()! ... ttft.max()!, measuredTPOT: mp,
-                       simulatedTPOT: tpot.reduce(0, +) / Double(tpot.count), simulatedTPOTRange: tpot.min()! ... tpot.max()!,
+            return Row(policy: m.name, measuredTTFT: mt, simulatedTTFT: st, measuredTPOT: mp, simulatedTPOT: sp,
                        passSlowdown: m.passSlowdown)
         }
     }
@@ -50,11 +48,9 @@ public struct SimulationValidation: Sendable {
         func percent(_ x: Double?) -> String { x.map { String(format: "%+.1f%%", 100 * $0) } ?? "–" }
         for r in rows {
             let drift = r.passSlowdown.map { "\(percent($0.prefill - 1)) / \(percent($0.decode - 1))" } ?? "–"
-            lines.append(String(format: "| %@ | %.1f | %.1f (%.1f–%.1f) | %+.1f%% | %.2f | %.2f (%.2f–%.2f) | %+.1f%% | %@ |", r.policy,
-                                1000 * r.measuredTTFT, 1000 * r.simulatedTTFT, 1000 * r.simulatedTTFTRange.lowerBound,
-                                1000 * r.simulatedTTFTRange.upperBound, 100 * r.ttftError,
-                                1000 * r.measuredTPOT, 1000 * r.simulatedTPOT, 1000 * r.simulatedTPOTRange.lowerBound,
-                                1000 * r.simulatedTPOTRange.upperBound, 100 * r.tpotError, drift))
+            lines.append(String(format: "| %@ | %.1f | %@ | %+.1f%% | %.2f | %@ | %+.1f%% | %@ |", r.policy,
+                                1000 * r.measuredTTFT, r.simulatedTTFT.formatted("%.1f", scale: 1000), 100 * r.ttftError,
+                                1000 * r.measuredTPOT, r.simulatedTPOT.formatted("%.2f", scale: 1000), 100 * r.tpotError, drift))
         }
         return lines.joined(separator: "\n")
     }

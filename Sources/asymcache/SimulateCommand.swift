@@ -34,6 +34,12 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Directory for results.json, report.md and plot.svg.")
     var out: String = "simulate-results"
 
+    @Option(help: "After the exact run, also run this many replicas with pass times scattered by --jitter (seeds 1…N), and print each mean and ratio as mean (lowest–highest) over them: a near-saturated loop is chaotic, so one run is one sample. Written to replicas.md.")
+    var replicas: Int = 0
+
+    @Option(help: "Relative standard deviation of pass times in the replicas.")
+    var jitter: Double = 0.03
+
     func run() throws {
         let (config, variants) = try workloadOptions.configuration(trace: trace)
         guard let shape = ModelShape.named(modelShape) else {
@@ -63,7 +69,25 @@ struct SimulateCommand: ParsableCommand {
             for f in v.failures.prefix(3) { print("  failure: \(f)") }
         }
         let command = (["asymcache"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        let files = try report.writeSimulated(to: URL(fileURLWithPath: out, isDirectory: true), command: command)
+        var files = try report.writeSimulated(to: URL(fileURLWithPath: out, isDirectory: true), command: command)
+        if replicas > 0 {
+            guard jitter > 0 && jitter < 0.5 else { throw ValidationError("--jitter must be in (0, 0.5)") }
+            simulation.jitter = jitter
+            let bar = ProgressBar(label: "replicas")
+            var runs: [BenchReport] = []
+            for i in 1 ... replicas {
+                simulation.jitterSeed = UInt64(i)
+                runs.append(try simulation.run(work, machine: "\(profile) (\(costProfile.device))"))
+                bar.update(i, replicas)
+            }
+            bar.finish()
+            let summary = String(format: "SIMULATED: %d replicas, pass times scattered by %.0f%%; mean (lowest–highest) over them\n\n",
+                                 replicas, 100 * jitter) + ReplicaSummary(runs).tables()
+            print("\n" + summary)
+            let url = URL(fileURLWithPath: out, isDirectory: true).appendingPathComponent("replicas.md")
+            try ("`\(command)`\n\n" + summary + "\n").write(to: url, atomically: true, encoding: .utf8)
+            files.append(url)
+        }
         print("wrote " + files.map { out + "/" + $0.lastPathComponent }.joined(separator: ", ")
               + String(format: " (%.0f s)", report.wallSeconds))
     }

@@ -58,10 +58,18 @@ private func runOneRequest(step: StepOverhead?) throws -> Double {
         #expect(r.lossless.identical)
     }
     #expect(exact.variants[0].ttftSamples != replicas[0].variants[0].ttftSamples)
-    // The validation averages the replicas and reports their range.
+    // The validation and the replica summary average the replicas and report their range.
     let validation = SimulationValidation(measured: exact, replicas: replicas)
-    for row in validation.rows {
-        #expect(row.simulatedTTFTRange.contains(row.simulatedTTFT) && row.simulatedTPOTRange.contains(row.simulatedTPOT))
-        #expect(row.simulatedTTFTRange.lowerBound < row.simulatedTTFTRange.upperBound)
+    let summary = ReplicaSummary(replicas)
+    #expect(validation.rows.count == 2 && summary.rows.count == 2 && summary.ratios.count == 1)
+    for (row, s) in zip(validation.rows, summary.rows) {
+        let means = replicas.map { r in r.variants.first { $0.name == row.policy }!.timeToFirstToken!.mean }
+        #expect(abs(row.simulatedTTFT.mean - means.reduce(0, +) / 3) < 1e-15)
+        #expect(row.simulatedTTFT.min == means.min() && row.simulatedTTFT.max == means.max() && row.simulatedTTFT.min < row.simulatedTTFT.max)
+        #expect(s.variant == row.policy && s.ttft == row.simulatedTTFT && s.tpot == row.simulatedTPOT)
     }
+    // Ratios are taken within each replica, then spread.
+    let ratios = replicas.map { $0.ratios[0].timeToFirstToken! }
+    #expect(summary.ratios[0].label == "lru-prefix / asym" && summary.ratios[0].ttft == Spread(ratios))
+    #expect(summary.tables().contains("| lru-prefix / asym | "))
 }
