@@ -85,8 +85,11 @@ public struct CostModel: Equatable, Sendable {
         self.stepOverhead = stepOverhead
     }
 
-    /// Host overhead of one engine step over `sequences` sequences, in ms (0 when not measured).
-    public func stepOverheadMs(sequences: Int) -> Double { stepOverhead?.ms(sequences: sequences) ?? 0 }
+    /// Host overhead of one engine step over `sequences` sequences whose block tables hold
+    /// `contextBlocks` blocks, in ms (0 when not measured).
+    public func stepOverheadMs(sequences: Int, contextBlocks: Int = 0) -> Double {
+        stepOverhead?.ms(sequences: sequences, contextBlocks: contextBlocks) ?? 0
+    }
 
 
     /// Fits the coefficients to every row of `profile`, minimizing relative squared error, with

@@ -7,23 +7,35 @@ import AsymTokenizer
 import Foundation
 
 extension Profiler {
+    /// One configuration of the step-overhead measurement: S sequences with prompts of P tokens.
+    public struct StepShape: Sendable {
+        public var sequences: Int
+        public var promptLength: Int
+        public init(sequences: Int, promptLength: Int) { (self.sequences, self.promptLength) = (sequences, promptLength) }
+    }
+
+    /// Short and long contexts, so the fit can tell the per-sequence price from the per-block one.
+    public static let stepShapes = [1, 4, 16, 32].map { StepShape(sequences: $0, promptLength: 32) }
+        + [1, 4, 8].map { StepShape(sequences: $0, promptLength: 1024) }
+
     /// Measures the engine's host time per step outside the forward pass (scheduler, cache
     /// manager, sampling, detokenizing, events), which the simulator adds to each pass.
     ///
-    /// For each batch size S in `batches`, S requests (distinct `promptLength`-token prompts,
-    /// `outputLength` greedy tokens each, EOS ignored) run to the end on a fresh `EngineCore` over
-    /// this model. Every decode-only step gives one sample: its wall time minus the executor's.
-    /// The line `StepOverhead.fit` draws through each S's median sample (`rounds` runs per S).
-    public func measureStepOverhead(tokenizer: Tokenizer?, batches: [Int] = [1, 4, 16, 32], promptLength: Int = 32,
+    /// For each shape, S requests (distinct P-token prompts, `outputLength` greedy tokens each, EOS
+    /// ignored) run to the end on a fresh `EngineCore` over this model. Every decode-only step gives
+    /// one sample: its wall time minus the executor's. `StepOverhead.fit` is fitted to each shape's
+    /// median sample (`rounds` runs per shape), its block count taken at the middle of the decodes.
+    public func measureStepOverhead(tokenizer: Tokenizer?, shapes: [StepShape] = Profiler.stepShapes,
                                     outputLength: Int = 32) throws -> StepOverhead {
-        precondition(batches.count >= 2 && promptLength > 0 && outputLength > 1)
+        precondition(shapes.count >= 2 && outputLength > 1)
         let blockSize = 16
-        let perSequence = (promptLength + outputLength) / blockSize + 2
         let vocabulary = model.config.vocabularySize
         // Any valid cost model will do: the fixed budget does not consult it.
         let flat = CostModel(coefficients: .init(constant: 1, perPrefix: 0, perToken: 0.01, perAttended: 0))
-        var medians: [(sequences: Int, ms: Double)] = []
-        for s in batches {
+        var medians: [(sequences: Int, contextBlocks: Int, ms: Double)] = []
+        for shape in shapes where shape.promptLength + outputLength < model.config.maxPositionEmbeddings {
+            let (s, promptLength) = (shape.sequences, shape.promptLength)
+            let perSequence = (promptLength + outputLength) / blockSize + 2
             var samples: [Double] = []
             for _ in 0 ..< rounds {
                 let runner = ModelRunner(model: model, source: "profile", blockCount: s * perSequence, blockSize: blockSize,
@@ -50,7 +62,8 @@ extension Profiler {
                 }
             }
             guard !samples.isEmpty else { continue }
-            medians.append((s, samples.sorted()[samples.count / 2]))
+            let blocks = s * ((promptLength + outputLength / 2) / blockSize + 1)
+            medians.append((s, blocks, samples.sorted()[samples.count / 2]))
         }
         return StepOverhead.fit(medians) ?? StepOverhead(fixedMs: medians.first?.ms ?? 0, perSequenceMs: 0)
     }

@@ -57,7 +57,8 @@ public final class SimulatedExecutor: ModelExecutor {
         }
         var ms = costModel.passTime(segments: ranges, decodeContexts: decodeContexts, sharedDecodeContext: shared)
         if jitter > 0 { ms *= 1 + jitter * 3.0.squareRoot() * (2 * random.nextUnit() - 1) }
-        let overhead = costModel.stepOverheadMs(sequences: plan.sequences.count)
+        let overhead = costModel.stepOverheadMs(sequences: plan.sequences.count,
+                                                contextBlocks: plan.sequences.reduce(0) { $0 + $1.blockTable.count })
         passCount += 1
         busyMs += ms
         overheadMs += overhead

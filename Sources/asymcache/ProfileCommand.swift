@@ -40,8 +40,8 @@ struct ProfileCommand: ParsableCommand {
                      c.perDecodeContext, c.perDecodeDistinctKey, c.perDecodeUncachedKey, c.decodeCachedKeys, c.perLoneDecode,
                      c.perLoneDecodeContext))
         if let step = profile.step {
-            print(String(format: "engine step overhead (host time outside the pass): %.1f µs + %.2f µs per sequence",
-                         1000 * step.fixedMs, 1000 * step.perSequenceMs))
+            print(String(format: "engine step overhead (host time outside the pass): %.1f µs + %.2f µs per sequence + %.3f µs per block of context",
+                         1000 * step.fixedMs, 1000 * step.perSequenceMs, 1000 * step.perContextBlockMs))
         }
         print("fit error (mean, on the \(profile.prefill.count + profile.decode.count) fitting points): "
               + String(format: "%.1f%%", 100 * model.meanRelativeError(on: profile)))

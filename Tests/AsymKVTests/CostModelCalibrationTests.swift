@@ -33,17 +33,20 @@ struct CostModelCalibrationTests {
         #expect(without.coefficients.perLoneDecode == 0 && without.coefficients.perLoneDecodeContext == 0)
     }
 
-    @Test func stepOverheadFitDrawsTheLineAndClampsNoise() throws {
-        let exact = try #require(StepOverhead.fit([(1, 0.005), (4, 0.011), (16, 0.035), (32, 0.067)]))
+    @Test func stepOverheadFitSeparatesSequencesFromContextAndClampsNoise() throws {
+        // 3 µs + 2 µs per sequence + 0.04 µs per block, sampled as the profiler does.
+        let truth = StepOverhead(fixedMs: 0.003, perSequenceMs: 0.002, perContextBlockMs: 0.00004)
+        let shapes = [(1, 3), (4, 12), (16, 48), (32, 96), (1, 65), (4, 260), (8, 520)]
+        let exact = try #require(StepOverhead.fit(shapes.map { ($0.0, $0.1, truth.ms(sequences: $0.0, contextBlocks: $0.1)) }))
         #expect(abs(exact.fixedMs - 0.003) < 1e-12 && abs(exact.perSequenceMs - 0.002) < 1e-12)
+        #expect(abs(exact.perContextBlockMs - 0.00004) < 1e-14)
+        // One context length: no per-block price, the line through the sequence counts.
+        let short = try #require(StepOverhead.fit([(1, 3, 0.005), (4, 3, 0.011), (16, 3, 0.035)]))
+        #expect(short.perContextBlockMs == 0 && abs(short.perSequenceMs - 0.002) < 1e-12)
         // Falling with more sequences is noise: no per-sequence price, the mean as the fixed one.
-        let falling = try #require(StepOverhead.fit([(1, 0.02), (8, 0.01)]))
+        let falling = try #require(StepOverhead.fit([(1, 3, 0.02), (8, 3, 0.01)]))
         #expect(falling.perSequenceMs == 0 && abs(falling.fixedMs - 0.015) < 1e-15)
-        // A line through a negative intercept becomes a pure per-sequence price.
-        let steep = try #require(StepOverhead.fit([(2, 0.001), (4, 0.005)]))
-        #expect(steep.fixedMs == 0 && abs(steep.perSequenceMs - 0.001) < 1e-15)
-        #expect(StepOverhead.fit([(4, 0.01), (4, 0.02)]) == nil)
-        #expect(abs(exact.ms(sequences: 10) - 0.023) < 1e-12)
+        #expect(StepOverhead.fit([(4, 3, 0.01), (4, 9, 0.02)]) == nil)
     }
 
     @Test func profilesWithoutStepOverheadStillLoad() throws {
@@ -51,7 +54,10 @@ struct CostModelCalibrationTests {
         let profile = try CostProfile.decode(from: Data(old.utf8))
         #expect(profile.step == nil)
         var measured = profile
-        measured.step = StepOverhead(fixedMs: 0.001, perSequenceMs: 0.0035)
+        measured.step = StepOverhead(fixedMs: 0.001, perSequenceMs: 0.0035, perContextBlockMs: 0.00004)
         #expect(try CostProfile.decode(from: measured.encoded()) == measured)
+        // A step overhead written before the per-block price reads as 0 per block.
+        let early = #"{"format":"asymcache-profile-v1","device":"d","model":"m","prefill":[],"decode":[],"step":{"fixedMs":0.001,"perSequenceMs":0.003}}"#
+        #expect(try CostProfile.decode(from: Data(early.utf8)).step == StepOverhead(fixedMs: 0.001, perSequenceMs: 0.003))
     }
 }

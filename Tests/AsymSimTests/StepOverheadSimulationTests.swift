@@ -31,10 +31,11 @@ private func runOneRequest(step: StepOverhead?) throws -> Double {
 }
 
 @Test func stepOverheadIsAddedToEveryPass() throws {
-    // Pass 1: prompt 0..<10 = 1 + 10 = 11 ms, + 0.5 + 0.25 × 1 sequence. Pass 2: decode at 10 = 1 + 1 + 1 = 3 ms
-    // (constant, the decode token priced as a query token, 10 × 0.1), + 0.75.
+    // Pass 1: prompt 0..<10 = 1 + 10 = 11 ms, + 0.5 + 0.25 × 1 sequence + 0.125 × 1 block. Pass 2: decode
+    // at 10 = 1 + 1 + 1 = 3 ms (constant, the decode token priced as a query token, 10 × 0.1), + 0.875.
     #expect(abs(try runOneRequest(step: nil) - 0.014) < 1e-12)
     #expect(abs(try runOneRequest(step: StepOverhead(fixedMs: 0.5, perSequenceMs: 0.25)) - 0.0155) < 1e-12)
+    #expect(abs(try runOneRequest(step: StepOverhead(fixedMs: 0.5, perSequenceMs: 0.25, perContextBlockMs: 0.125)) - 0.01575) < 1e-12)
 }
 
 @Test func jitteredReplicasAreSeededAndCenteredOnThePrediction() throws {
