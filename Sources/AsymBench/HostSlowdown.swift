@@ -3,7 +3,7 @@
 /// neighbour slows them by different amounts. 1 is the profile's speed; 1.05 is 5% slower. On a
 /// shared machine decode speed drifted by up to 14% within minutes of profiling (measured), which a
 /// closed loop near saturation turns into tens of percent of latency.
-public struct HostSlowdown: Codable, Equatable, Sendable {
+public struct HostSlowdown: Equatable, Sendable {
     public var prefill: Double
     public var decode: Double
 
@@ -12,6 +12,4 @@ public struct HostSlowdown: Codable, Equatable, Sendable {
         self.prefill = prefill
         self.decode = decode
     }
-
-    public static let none = HostSlowdown(prefill: 1, decode: 1)
 }

@@ -33,7 +33,8 @@ public struct VariantResult: Sendable, Codable {
     public var decodeOnlyExecuteSeconds: Double?
     public var decodeOnlyPredictedSeconds: Double?
     /// Seconds the engine's steps spent outside the pass (scheduler, cache manager, sampling,
-    /// events): what the profile's step overhead stands for.
+    /// events): what the profile's step overhead stands for. Written to results.json for comparison
+    /// with the profile; 0 in a simulation, whose step overhead is inside `executeSeconds`.
     public var stepOverheadSeconds: Double?
     /// Ascending per-call samples, for CDF plots.
     public var ttftSamples: [Double]

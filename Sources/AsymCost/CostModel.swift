@@ -14,7 +14,7 @@
 /// chunks cannot shift them.
 ///
 /// A pass that is one decode and nothing else (a lone decode) adds `perLoneDecode +
-/// perLoneDecodeContext·P` on top: the kernels take other paths for it (attention splits the
+/// perLoneDecodeContext·P` on top (the intercept signed, the slope ≥ 0): the kernels take other paths for it (attention splits the
 /// sequence's KV heads across cores instead of giving each core whole sequences; every matmul has
 /// one row), and one decode is the most common pass of a lightly loaded server. Fitted on B = 1
 /// decode rows: without it those rows came out 5–12% under-predicted (measured).
@@ -45,7 +45,7 @@ public struct CostModel: Equatable, Sendable {
         public var perDecodeUncachedKey: Double
         /// The knee of `perDecodeUncachedKey`, in tokens (chosen by the fit from powers of two).
         public var decodeCachedKeys: Int
-        /// Extra cost of a lone decode pass, and per context token of it (signed: a correction).
+        /// Extra cost of a lone decode pass (signed: a correction), and per context token of it (≥ 0).
         public var perLoneDecode: Double
         public var perLoneDecodeContext: Double
         /// `perDecodeToken` nil: the same as `perToken`.
@@ -93,7 +93,7 @@ public struct CostModel: Equatable, Sendable {
 
 
     /// Fits the coefficients to every row of `profile`, minimizing relative squared error, with
-    /// every price ≥ 0 (the lone-decode correction is signed; a negative price is noise; it would, say, make deep holes look cheap):
+    /// every price ≥ 0 (only the lone-decode intercept is signed; a negative price is noise; it would, say, make deep holes look cheap):
     /// a coefficient that comes out negative is fixed at 0 and the rest refitted. A feature that is
     /// 0 in every row (no decode rows, no pass beyond the large-pass knee) is fixed at 0, except that
     /// without decode rows a decode token is priced as a prefill token. The distinct-key prices need
@@ -118,9 +118,12 @@ public struct CostModel: Equatable, Sendable {
         var active = (0 ..< width).filter { f in rows.contains { $0.features[f] != 0 } }
         // Without shared-context rows, distinct keys equal Σ context in every row: not identifiable.
         if !distinctKeys { active.removeAll { $0 == 8 || $0 == 9 } }
-        // The lone-decode line needs at least 3 single-decode rows over at least 2 contexts.
+        // The lone-decode line needs at least 3 single-decode rows over at least 2 contexts, and
+        // batched decode rows to tell it from the general decode prices.
         let lone = profile.decode.filter { $0.B == 1 }
-        if lone.count < 3 || Set(lone.map(\.P)).count < 2 { active.removeAll { Self.signedFeatures.contains($0) } }
+        if lone.count < 3 || Set(lone.map(\.P)).count < 2 || !profile.decode.contains(where: { $0.B > 1 }) {
+            active.removeAll { $0 == 10 || $0 == 11 }
+        }
         var beta = [Double](repeating: 0, count: width)
         while true {
             guard
@@ -198,8 +201,9 @@ public struct CostModel: Equatable, Sendable {
         return e.isEmpty ? 0 : e.reduce(0, +) / Double(e.count)
     }
 
-    /// Features whose coefficient may be negative (the lone-decode correction); every other price is ≥ 0.
-    static let signedFeatures: Set<Int> = [10, 11]
+    /// Features whose coefficient may be negative (the lone-decode intercept); every other price,
+    /// the lone decode's per-context price included, is ≥ 0, so the correction never shrinks with depth.
+    static let signedFeatures: Set<Int> = [10]
 
     /// Passes up to this many tokens pay `perSmallPassToken` per token on top.
     public static let smallPassTokens = 64

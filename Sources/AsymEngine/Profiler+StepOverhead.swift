@@ -65,6 +65,18 @@ extension Profiler {
             let blocks = s * ((promptLength + outputLength / 2) / blockSize + 1)
             medians.append((s, blocks, samples.sorted()[samples.count / 2]))
         }
-        return StepOverhead.fit(medians) ?? StepOverhead(fixedMs: medians.first?.ms ?? 0, perSequenceMs: 0)
+        guard let step = StepOverhead.fit(medians) else { throw ProfilerError.stepOverheadNotMeasurable(shapes: medians.count) }
+        return step
+    }
+}
+
+public enum ProfilerError: Error, Equatable, CustomStringConvertible {
+    /// Fewer than two batch sizes fit the model's context: no per-sequence price can be placed.
+    case stepOverheadNotMeasurable(shapes: Int)
+
+    public var description: String {
+        switch self {
+        case .stepOverheadNotMeasurable(let n): "step overhead: only \(n) measurable shapes fit the model's context (need 2 batch sizes)"
+        }
     }
 }

@@ -3,7 +3,9 @@ import AsymCost
 
 /// A `ModelExecutor` that computes no model: each pass advances `clock` by the cost model's
 /// predicted time for its segments, plus its step overhead (the engine's host time outside the
-/// pass, for the pass's sequence count), and returns all-zero logits over a 2-token vocabulary.
+/// pass, for the pass's sequences and their table blocks), and returns all-zero logits over a
+/// 2-token vocabulary. The engine times `execute` on the same clock, so a simulation's
+/// `EngineStats.executeSeconds` includes the step overhead (and the jitter); its predicted seconds do not.
 /// With `jitter` > 0 each pass's time is multiplied by a factor drawn uniformly with mean 1 and that
 /// standard deviation (from a generator seeded by `seed`), as real pass times scatter around the
 /// model's prediction.
@@ -22,7 +24,8 @@ public final class SimulatedExecutor: ModelExecutor {
     /// Relative standard deviation of pass times (0: every pass takes exactly its prediction).
     public let jitter: Double
     private var random: SplitMix64
-    /// Passes run, their summed predicted time and their summed step overhead, in ms.
+    /// Passes run, their summed simulated time (predicted, times the jitter) and their summed step
+    /// overhead, in ms.
     public private(set) var passCount = 0
     public private(set) var busyMs = 0.0
     public private(set) var overheadMs = 0.0

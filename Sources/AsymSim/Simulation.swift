@@ -92,11 +92,14 @@ extension Simulation {
     /// `count` runs of `workload` with jitter seeds 1…count: a closed loop near saturation is chaotic
     /// (a 0.5% change of every price moved agents' simulated mean TTFT by 6–11%: measured), so one
     /// run is one sample and the mean over replicas is the prediction.
-    public func replicas(_ count: Int, of workload: Workload, machine: String) throws -> [BenchReport] {
+    /// `progress(done)` after each replica.
+    public func replicas(_ count: Int, of workload: Workload, machine: String,
+                         progress: (Int) -> Void = { _ in }) throws -> [BenchReport] {
         precondition(count > 0)
         return try (1 ... count).map { i in
             var replica = self
             replica.jitterSeed = UInt64(i)
+            defer { progress(i) }
             return try replica.run(workload, machine: machine)
         }
     }

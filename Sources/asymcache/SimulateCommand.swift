@@ -40,6 +40,11 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Relative standard deviation of pass times in the replicas.")
     var jitter: Double = 0.03
 
+    func validate() throws {
+        guard replicas >= 0 else { throw ValidationError("--replicas must be 0 or more") }
+        guard jitter > 0 && jitter < 0.5 else { throw ValidationError("--jitter must be in (0, 0.5)") }
+    }
+
     func run() throws {
         let (config, variants) = try workloadOptions.configuration(trace: trace)
         guard let shape = ModelShape.named(modelShape) else {
@@ -71,14 +76,10 @@ struct SimulateCommand: ParsableCommand {
         let command = (["asymcache"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         var files = try report.writeSimulated(to: URL(fileURLWithPath: out, isDirectory: true), command: command)
         if replicas > 0 {
-            guard jitter > 0 && jitter < 0.5 else { throw ValidationError("--jitter must be in (0, 0.5)") }
             simulation.jitter = jitter
             let bar = ProgressBar(label: "replicas")
-            var runs: [BenchReport] = []
-            for i in 1 ... replicas {
-                simulation.jitterSeed = UInt64(i)
-                runs.append(try simulation.run(work, machine: "\(profile) (\(costProfile.device))"))
-                bar.update(i, replicas)
+            let runs = try simulation.replicas(replicas, of: work, machine: "\(profile) (\(costProfile.device))") {
+                bar.update($0, replicas)
             }
             bar.finish()
             let summary = String(format: "SIMULATED: %d replicas, pass times scattered by %.0f%%; mean (lowest–highest) over them\n\n",

@@ -15,5 +15,7 @@ struct StepOverheadTests {
         // Host time outside the pass exists and is far below a millisecond per sequence on any machine.
         #expect(step.fixedMs >= 0 && step.perSequenceMs >= 0 && step.perContextBlockMs >= 0)
         #expect(step.ms(sequences: 4) > 0 && step.ms(sequences: 4) < 4)
+        // Sampling and bookkeeping are per sequence: more sequences cost more.
+        #expect(step.ms(sequences: 16) > step.ms(sequences: 1))
     }
 }

@@ -74,3 +74,23 @@ private func runOneRequest(step: StepOverhead?) throws -> Double {
     #expect(summary.ratios[0].label == "lru-prefix / asym" && summary.ratios[0].ttft == Spread(ratios))
     #expect(summary.tables().contains("| lru-prefix / asym | "))
 }
+
+@Test func jitterHasTheRequestedSpread() throws {
+    // One decode at position 100 costs exactly 1 + 1 + 10 = 12 ms; 4,000 jittered passes of it.
+    let cost = CostModel(coefficients: .init(constant: 1, perPrefix: 0, perToken: 1, perAttended: 0, perDecodeContext: 0.1))
+    let clock = VirtualClock()
+    let executor = SimulatedExecutor(blockCount: 16, blockSize: 16, costModel: cost, clock: clock, jitter: 0.05, seed: 3)
+    let plan = BatchPlan(sequences: [SequencePass(blockTable: (0 ..< 7).map { BlockID($0) },
+                                                  segments: [QuerySegment(startPosition: 100, tokens: [1])], logitPositions: [100])])
+    var times: [Double] = []
+    for _ in 0 ..< 4000 {
+        let before = clock.now()
+        _ = try executor.execute(plan)
+        times.append((clock.now() - before) * 1000 / 12)
+    }
+    let mean = times.reduce(0, +) / Double(times.count)
+    let sd = (times.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(times.count - 1)).squareRoot()
+    #expect(abs(mean - 1) < 0.005 && abs(sd - 0.05) < 0.005, "mean \(mean), sd \(sd)")
+    // Uniform: never beyond mean ± √3 σ.
+    #expect(times.allSatisfy { abs($0 - 1) <= 0.05 * 3.0.squareRoot() + 1e-12 })
+}
