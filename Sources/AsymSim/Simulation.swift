@@ -29,6 +29,10 @@ public struct Simulation {
     /// Seeds the jitter: runs with the same seed are identical; every variant of a run draws the same
     /// sequence (common random numbers, so variants differ by policy, not by luck).
     public var jitterSeed: UInt64 = 0
+    /// How much slower than `costModel` the host ran for a variant, by variant name (a measured
+    /// run's `passSlowdown`): that variant's passes are priced by `costModel.scaled(by:)`, while its
+    /// scheduler keeps `costModel`, as the measured engine's did. Absent: the profile's speed.
+    public var hostSlowdown: [String: HostSlowdown] = [:]
     public var maxRunningSequences = 256
     public var maxWaitingRequests = 4096
 
@@ -61,7 +65,8 @@ public struct Simulation {
     public func makeEngine(_ variant: PolicyVariant, kvTokens: Int) -> (engine: EngineCore, clock: VirtualClock) {
         let clock = VirtualClock()
         let blocks = max(1, (kvTokens + blockSize - 1) / blockSize)
-        let executor = SimulatedExecutor(blockCount: blocks, blockSize: blockSize, costModel: costModel, clock: clock,
+        let pricing = hostSlowdown[variant.name].map { costModel.scaled(by: $0) } ?? costModel
+        let executor = SimulatedExecutor(blockCount: blocks, blockSize: blockSize, costModel: pricing, clock: clock,
                                          jitter: jitter, seed: jitterSeed)
         let config = EngineConfig(
             policy: variant.policy,

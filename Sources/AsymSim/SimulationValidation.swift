@@ -15,6 +15,9 @@ public struct SimulationValidation: Sendable {
         /// Measured over predicted time of the run's passes with prefill tokens and of its
         /// decode-only passes (`VariantResult.passSlowdown`).
         public var passSlowdown: HostSlowdown?
+        /// TTFT and TPOT errors of replicas priced at `passSlowdown` (the host's speed during the
+        /// run, which the simulator cannot know beforehand), when run.
+        public var atRunSpeedErrors: (ttft: Double, tpot: Double)?
         /// (simulated mean − measured) / measured.
         public var ttftError: Double { (simulatedTTFT.mean - measuredTTFT) / measuredTTFT }
         public var tpotError: Double { (simulatedTPOT.mean - measuredTPOT) / measuredTPOT }
@@ -23,16 +26,23 @@ public struct SimulationValidation: Sendable {
     public var rows: [Row]
 
     /// Pairs the variants of the reports by name (policies missing from the measurement or from any
-    /// replica are skipped). `replicas`: simulations of the same run (`Simulation.replicas`).
-    public init(measured: BenchReport, replicas: [BenchReport]) {
+    /// replica are skipped). `replicas`: simulations of the same run (`Simulation.replicas`);
+    /// `atRunSpeed`: the same priced at each policy's measured `passSlowdown`.
+    public init(measured: BenchReport, replicas: [BenchReport], atRunSpeed: [BenchReport] = []) {
         rows = measured.variants.compactMap { m in
             let simulated = replicas.compactMap { $0.variants.first { $0.name == m.name } }
             let ttft = simulated.compactMap { $0.timeToFirstToken?.mean }, tpot = simulated.compactMap { $0.timePerOutputToken?.mean }
             guard ttft.count == replicas.count, tpot.count == replicas.count, let st = Spread(ttft), let sp = Spread(tpot),
                   let mt = m.timeToFirstToken?.mean, let mp = m.timePerOutputToken?.mean, mt > 0, mp > 0
             else { return nil }
+            let runSpeed = atRunSpeed.compactMap { $0.variants.first { $0.name == m.name } }
+            var atRunSpeedErrors: (Double, Double)?
+            if !runSpeed.isEmpty, let rt = Spread(runSpeed.compactMap { $0.timeToFirstToken?.mean }),
+               let rp = Spread(runSpeed.compactMap { $0.timePerOutputToken?.mean }) {
+                atRunSpeedErrors = ((rt.mean - mt) / mt, (rp.mean - mp) / mp)
+            }
             return Row(policy: m.name, measuredTTFT: mt, simulatedTTFT: st, measuredTPOT: mp, simulatedTPOT: sp,
-                       passSlowdown: m.passSlowdown)
+                       passSlowdown: m.passSlowdown, atRunSpeedErrors: atRunSpeedErrors)
         }
     }
 
@@ -42,15 +52,17 @@ public struct SimulationValidation: Sendable {
     /// A Markdown table, times in ms.
     public func table() -> String {
         var lines = [
-            "| policy | TTFT measured (ms) | TTFT simulated (ms): mean (range) | error | TPOT measured (ms) | TPOT simulated (ms): mean (range) | error | host slower than the profile: passes with prefill / decode-only |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| policy | TTFT measured (ms) | TTFT simulated (ms): mean (range) | error | TPOT measured (ms) | TPOT simulated (ms): mean (range) | error | host slower than the profile: passes with prefill / decode-only | errors at that speed: TTFT / TPOT |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         func percent(_ x: Double?) -> String { x.map { String(format: "%+.1f%%", 100 * $0) } ?? "–" }
         for r in rows {
             let drift = r.passSlowdown.map { "\(percent($0.prefill - 1)) / \(percent($0.decode - 1))" } ?? "–"
-            lines.append(String(format: "| %@ | %.1f | %@ | %+.1f%% | %.2f | %@ | %+.1f%% | %@ |", r.policy,
+            let atSpeed = r.atRunSpeedErrors.map { "\(percent($0.ttft)) / \(percent($0.tpot))" } ?? "–"
+            lines.append(String(format: "| %@ | %.1f | %@ | %+.1f%% | %.2f | %@ | %+.1f%% | %@ | %@ |", r.policy,
                                 1000 * r.measuredTTFT, r.simulatedTTFT.formatted("%.1f", scale: 1000), 100 * r.ttftError,
-                                1000 * r.measuredTPOT, r.simulatedTPOT.formatted("%.2f", scale: 1000), 100 * r.tpotError, drift))
+                                1000 * r.measuredTPOT, r.simulatedTPOT.formatted("%.2f", scale: 1000), 100 * r.tpotError, drift,
+                                atSpeed))
         }
         return lines.joined(separator: "\n")
     }

@@ -60,7 +60,9 @@ struct BenchCommand: ParsableCommand {
             var simulation = Simulation(configuration: config, shape: shape, costModel: costModel, capacity: .tokens(kv))
             simulation.jitter = Self.validationJitter
             let replicas = try simulation.replicas(Self.validationReplicas, of: work, machine: "cost model of this bench")
-            let validation = SimulationValidation(measured: report, replicas: replicas)
+            for v in report.variants { simulation.hostSlowdown[v.name] = v.passSlowdown }
+            let atRunSpeed = try simulation.replicas(Self.validationReplicas, of: work, machine: "cost model of this bench, at the run's speed")
+            let validation = SimulationValidation(measured: report, replicas: replicas, atRunSpeed: atRunSpeed)
             print(String(format: "\nsimulator vs measurement (same workload, KV memory and cost model; %d replicas, pass times scattered by %.0f%%):\n",
                          Self.validationReplicas, 100 * Self.validationJitter) + validation.table())
             print(String(format: "largest error: %.1f%%", 100 * validation.worstError))

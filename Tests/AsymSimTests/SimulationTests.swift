@@ -80,6 +80,14 @@ private final class Summaries {
     #expect(exact.rows.count == 2 && exact.worstError == 0)
     // On a virtual clock a pass lasts exactly its predicted time.
     #expect(exact.rows.allSatisfy { r in r.passSlowdown.map { abs($0.prefill - 1) + abs($0.decode - 1) < 1e-9 } ?? false })
+    // A host 3× slower at decodes and 2× at prefill: the run's decode-only passes show exactly 3×,
+    // its passes with prefill (which carry decodes too) between 2× and 3×.
+    var drifted = Simulation(configuration: config, shape: .kjvLlama12M, costModel: cost, capacity: .workingSetFraction)
+    for v in try config.variants() { drifted.hostSlowdown[v.name] = HostSlowdown(prefill: 2, decode: 3) }
+    for v in try drifted.run(try drifted.makeWorkload(), machine: "test").variants {
+        let s = try #require(v.passSlowdown)
+        #expect(abs(s.decode - 3) < 1e-9 && s.prefill >= 2 - 1e-9 && s.prefill <= 3 + 1e-9, "\(v.name): \(s)")
+    }
     let slower = CostModel(coefficients: .init(constant: 4, perPrefix: 0.002, perToken: 0.1, perAttended: 2e-5))
     let slow = Simulation(configuration: config, shape: .kjvLlama12M, costModel: slower, capacity: .workingSetFraction)
     let againstSlow = SimulationValidation(measured: other, replicas: [try slow.run(try slow.makeWorkload(), machine: "test")])

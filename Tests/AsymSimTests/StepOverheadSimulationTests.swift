@@ -94,3 +94,21 @@ private func runOneRequest(step: StepOverhead?) throws -> Double {
     // Uniform: never beyond mean ± √3 σ.
     #expect(times.allSatisfy { abs($0 - 1) <= 0.05 * 3.0.squareRoot() + 1e-12 })
 }
+
+@Test func hostSlowdownScalesDecodeAndPrefillPricesApart() {
+    var model = CostModel(coefficients: .init(constant: 0.1, perPrefix: 1e-4, perToken: 0.05, perAttended: 2e-5,
+                                              perSmallPassToken: 0.004, perDecodeContext: 1e-4, perDecodeToken: 0.06,
+                                              perLoneDecode: -0.02, perLoneDecodeContext: 1e-5))
+    model.stepOverhead = StepOverhead(fixedMs: 0.01, perSequenceMs: 0.002, perContextBlockMs: 0.0001)
+    let slow = model.scaled(by: HostSlowdown(prefill: 2, decode: 3))
+    // A decode-only pass (lone or batched) and the step overhead pay the decode factor throughout.
+    for decodes in [[300], [300, 700, 900]] {
+        #expect(abs(slow.passTime(segments: [], decodeContexts: decodes) - 3 * model.passTime(segments: [], decodeContexts: decodes)) < 1e-12)
+    }
+    #expect(abs(slow.stepOverheadMs(sequences: 4, contextBlocks: 90) - 3 * model.stepOverheadMs(sequences: 4, contextBlocks: 90)) < 1e-15)
+    // A prefill pass pays the prefill factor on its segments, the decode factor on the per-pass prices.
+    let segments = [256 ..< 512]
+    let perPass = model.coefficients.constant + model.coefficients.perSmallPassToken * 64
+    #expect(abs(slow.passTime(segments: segments) - (3 * perPass + 2 * (model.passTime(segments: segments) - perPass))) < 1e-12)
+    #expect(model.scaled(by: HostSlowdown(prefill: 1, decode: 1)) == model)
+}
