@@ -49,6 +49,9 @@ public struct SimulationValidation: Sendable {
     /// The largest |error| over every row, TTFT and TPOT.
     public var worstError: Double { rows.flatMap { [abs($0.ttftError), abs($0.tpotError)] }.max() ?? 0 }
 
+    /// The same for the replicas priced at the run's speed, when they were run.
+    public var worstAtRunSpeedError: Double? { rows.compactMap(\.atRunSpeedErrors).flatMap { [abs($0.ttft), abs($0.tpot)] }.max() }
+
     /// A Markdown table, times in ms.
     public func table() -> String {
         var lines = [

@@ -26,7 +26,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Directory for results.json, report.md and plot.svg.")
     var out: String = "bench-results"
 
-    @Flag(help: "Also run the simulator on the same workload, KV memory and cost model, and print its mean TTFT and TPOT next to the measured ones (validates the simulator on this machine). A last column shows how much slower than the profile this host ran the measured passes: a few percent there moves a near-saturated closed loop by tens of percent.")
+    @Flag(help: "Also run the simulator on the same workload, KV memory and cost model, and print its mean TTFT and TPOT next to the measured ones (validates the simulator on this machine). Two last columns show how much slower than the profile this host ran the measured passes (a few percent there moves a near-saturated closed loop by tens of percent), and the errors of replicas priced at that speed.")
     var simulate = false
 
     /// Simulated replicas per validation, and the scatter of their pass times: per-pass measured over
@@ -65,7 +65,8 @@ struct BenchCommand: ParsableCommand {
             let validation = SimulationValidation(measured: report, replicas: replicas, atRunSpeed: atRunSpeed)
             print(String(format: "\nsimulator vs measurement (same workload, KV memory and cost model; %d replicas, pass times scattered by %.0f%%):\n",
                          Self.validationReplicas, 100 * Self.validationJitter) + validation.table())
-            print(String(format: "largest error: %.1f%%", 100 * validation.worstError))
+            print(String(format: "largest error: %.1f%% (at the speed the run's passes showed: %.1f%%)", 100 * validation.worstError,
+                         100 * (validation.worstAtRunSpeedError ?? .nan)))
             let drift = validation.rows.compactMap(\.passSlowdown).map { max(abs($0.prefill - 1), abs($0.decode - 1)) }.max() ?? 0
             if drift > 0.05 {
                 print(String(format: "this machine ran up to %.0f%% off the profile's speed; near saturation that moves TTFT and TPOT by several times as much: profile it now (asymcache profile --out p.json) and pass --profile p.json for a tighter check", 100 * drift))
