@@ -40,10 +40,10 @@ public final class SafetensorsFile: @unchecked Sendable {
         }
         mapping = base
         mappedLength = size
-        do { try parseHeader(fileSize: size) } catch {
-            munmap(mapping, mappedLength)
-            throw error
-        }
+        // Every stored property is set, so if this throws, deinit runs and unmaps the file. Unmapping
+        // here too unmapped it twice: the second call could remove a mapping another thread had just
+        // made at the same address (a crash seen under parallel tests).
+        try parseHeader(fileSize: size)
     }
 
     deinit { munmap(mapping, mappedLength) }
