@@ -36,14 +36,12 @@ public struct ReplicaSummary: Sendable {
         public var ttft: Spread?, tpot: Spread?, job: Spread?
     }
 
-    public var replicaCount: Int
     public var rows: [Row]
     public var ratios: [RatioRow]
 
     /// Variants and ratios in the first replica's order; a variant missing from a replica counts
     /// over the replicas that have it.
     public init(_ replicas: [BenchReport]) {
-        replicaCount = replicas.count
         let names = replicas.first?.variants.map(\.name) ?? []
         rows = names.map { name in
             let runs = replicas.compactMap { $0.variants.first { $0.name == name } }

@@ -24,11 +24,10 @@ public final class SimulatedExecutor: ModelExecutor {
     /// Relative standard deviation of pass times (0: every pass takes exactly its prediction).
     public let jitter: Double
     private var random: SplitMix64
-    /// Passes run, their summed simulated time (predicted, times the jitter) and their summed step
-    /// overhead, in ms.
+    /// Passes run and their summed simulated time (predicted, times the jitter; without the step
+    /// overhead), in ms.
     public private(set) var passCount = 0
     public private(set) var busyMs = 0.0
-    public private(set) var overheadMs = 0.0
     private var ranges: [Range<Int>] = []
     private var decodeContexts: [Int] = []
     private var sharedContext: SharedContextCounter
@@ -64,7 +63,6 @@ public final class SimulatedExecutor: ModelExecutor {
                                                 contextBlocks: plan.sequences.reduce(0) { $0 + $1.blockTable.count })
         passCount += 1
         busyMs += ms
-        overheadMs += overhead
         clock.advance(by: (ms + overhead) / 1000)
         return plan.sequences.map { s in
             SequenceLogits(positions: s.logitPositions, values: [Float](repeating: 0, count: s.logitPositions.count * vocabularySize),

@@ -25,20 +25,17 @@ public struct SimulationValidation: Sendable {
 
     public var rows: [Row]
 
-    /// Pairs the variants of the reports by name (policies missing from the measurement or from any
-    /// replica are skipped). `replicas`: simulations of the same run (`Simulation.replicas`);
-    /// `atRunSpeed`: the same priced at each policy's measured `passSlowdown`.
+    /// Pairs the variants of the reports by name (policies missing from the measurement or from the
+    /// replicas are skipped). `replicas`: simulations of the same run (`Simulation.replicas`), summed
+    /// up by `ReplicaSummary`; `atRunSpeed`: the same priced at each policy's measured `passSlowdown`.
     public init(measured: BenchReport, replicas: [BenchReport], atRunSpeed: [BenchReport] = []) {
+        let simulated = ReplicaSummary(replicas).rows, atSpeed = ReplicaSummary(atRunSpeed).rows
         rows = measured.variants.compactMap { m in
-            let simulated = replicas.compactMap { $0.variants.first { $0.name == m.name } }
-            let ttft = simulated.compactMap { $0.timeToFirstToken?.mean }, tpot = simulated.compactMap { $0.timePerOutputToken?.mean }
-            guard ttft.count == replicas.count, tpot.count == replicas.count, let st = Spread(ttft), let sp = Spread(tpot),
+            guard let s = simulated.first(where: { $0.variant == m.name }), let st = s.ttft, let sp = s.tpot,
                   let mt = m.timeToFirstToken?.mean, let mp = m.timePerOutputToken?.mean, mt > 0, mp > 0
             else { return nil }
-            let runSpeed = atRunSpeed.compactMap { $0.variants.first { $0.name == m.name } }
             var atRunSpeedErrors: (Double, Double)?
-            if !runSpeed.isEmpty, let rt = Spread(runSpeed.compactMap { $0.timeToFirstToken?.mean }),
-               let rp = Spread(runSpeed.compactMap { $0.timePerOutputToken?.mean }) {
+            if let r = atSpeed.first(where: { $0.variant == m.name }), let rt = r.ttft, let rp = r.tpot {
                 atRunSpeedErrors = ((rt.mean - mt) / mt, (rp.mean - mp) / mp)
             }
             return Row(policy: m.name, measuredTTFT: mt, simulatedTTFT: st, measuredTPOT: mp, simulatedTPOT: sp,

@@ -16,11 +16,7 @@ private final class Summaries {
     // t = 1 ms per pass + 0.1 ms per prefix position of a segment + 1 ms per query token
     // + 0.1 ms per context position of a decode token.
     let cost = CostModel(coefficients: .init(constant: 1, perPrefix: 0.1, perToken: 1, perAttended: 0, perDecodeContext: 0.1))
-    var config = BenchConfiguration()
-    config.policies = "lru-prefix"
-    config.baselineBudget = .fixed(64)
-    let simulation = Simulation(configuration: config, shape: .kjvLlama12M, costModel: cost, capacity: .tokens(256))
-    let (engine, clock) = simulation.makeEngine(try config.variants()[0], kvTokens: 256)
+    let (engine, clock) = try handComputedEngine(cost)
     let done = Summaries()
     let a = try engine.add(GenerationRequest(prompt: .tokens(Array(100 ..< 110)),
                                              sampling: SamplingParams(temperature: 0, maxTokens: 3, ignoreEOS: true))) {
@@ -123,6 +119,16 @@ private final class Summaries {
     let plain = Simulation(configuration: config, shape: .kjvLlama12M, costModel: noSharing, capacity: .workingSetFraction)
     let slower = try plain.run(try plain.makeWorkload(), machine: "test")
     #expect(slower.variants[0].predictedExecuteSeconds! > report.variants[0].predictedExecuteSeconds!)
+}
+
+/// An lru-prefix engine on a virtual clock priced by `cost`: 256 tokens of KV, a fixed budget of 64
+/// tokens, for scenarios whose pass times are computed by hand.
+func handComputedEngine(_ cost: CostModel) throws -> (engine: EngineCore, clock: VirtualClock) {
+    var config = BenchConfiguration()
+    config.policies = "lru-prefix"
+    config.baselineBudget = .fixed(64)
+    let simulation = Simulation(configuration: config, shape: .kjvLlama12M, costModel: cost, capacity: .tokens(256))
+    return simulation.makeEngine(try config.variants()[0], kvTokens: 256)
 }
 
 /// The default chat workload, shrunk: asym and lru-prefix, one conversation per user.

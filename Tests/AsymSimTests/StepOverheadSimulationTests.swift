@@ -2,7 +2,6 @@ import AsymBench
 import AsymCore
 import AsymCost
 import AsymEngine
-import AsymScheduler
 import AsymSim
 import Testing
 
@@ -16,11 +15,7 @@ private final class Finished {
 private func runOneRequest(step: StepOverhead?) throws -> Double {
     let cost = CostModel(coefficients: .init(constant: 1, perPrefix: 0, perToken: 1, perAttended: 0, perDecodeContext: 0.1),
                          stepOverhead: step)
-    var config = BenchConfiguration()
-    config.policies = "lru-prefix"
-    config.baselineBudget = .fixed(64)
-    let simulation = Simulation(configuration: config, shape: .kjvLlama12M, costModel: cost, capacity: .tokens(256))
-    let (engine, _) = simulation.makeEngine(try config.variants()[0], kvTokens: 256)
+    let (engine, _) = try handComputedEngine(cost)
     let done = Finished()
     try engine.add(GenerationRequest(prompt: .tokens(Array(100 ..< 110)),
                                      sampling: SamplingParams(temperature: 0, maxTokens: 2, ignoreEOS: true))) {
